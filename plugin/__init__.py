@@ -1,0 +1,47 @@
+"""Follow-Up Coach: the Flask application factory."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from .config import load_config
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app from env-style settings (`config`, else the environment)."""
+    app = Flask(__name__, template_folder=str(TEMPLATES_DIR))
+    settings = dict(os.environ if config is None else config)
+    app.config.update(load_config(settings))
+    # Plain Flask settings (TESTING, ...) may be passed straight through.
+    app.config.update({k: v for k, v in settings.items() if k in ("TESTING",)})
+    register_extensions(app)
+    register_blueprints(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the database, migrations and queues to this app."""
+    from . import models  # noqa: F401  (registers the tables)
+    from .extensions import db, migrate
+    from .jobs import queues
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
+    queues.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Mount the HTTP endpoints and the JSON error handlers."""
+    from .views import errors, health, webhooks
+
+    app.register_blueprint(health.bp)
+    app.register_blueprint(webhooks.bp)
+    errors.register(app)

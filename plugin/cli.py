@@ -1,0 +1,157 @@
+"""The `followup` command: a Flask CLI group with the verbs DESIGN.md fixes."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from datetime import datetime
+from types import FrameType
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, ScriptInfo, routes_command, shell_command, with_appcontext
+from flask_migrate import upgrade
+
+from . import clock, create_app
+from .demo import demo_command
+from .extensions import db
+from .jobs.queues import QUEUE_NAMES, job_class_for, redis_connection
+from .jobs.tick import run_tick
+
+log = logging.getLogger(__name__)
+
+
+def _create_app(info: ScriptInfo | None = None) -> Flask:
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False)
+def main() -> None:
+    """Follow-Up Coach: post-interview coaching beside your ATS."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+main.add_command(shell_command)
+main.add_command(routes_command)
+main.add_command(demo_command)
+
+
+class ClockTime(click.ParamType):
+    """An ISO 8601 instant with an offset or Z."""
+
+    name = "ISO8601"
+
+    def convert(self, value: object, param: click.Parameter | None,
+                ctx: click.Context | None) -> datetime:
+        if isinstance(value, datetime):
+            return value
+        try:
+            instant = datetime.fromisoformat(str(value))
+        except ValueError:
+            self.fail(f"{value!r} is not an ISO 8601 time", param, ctx)
+        if instant.tzinfo is None:
+            self.fail(f"{value!r} has no offset; add Z or +HH:MM", param, ctx)
+        return instant
+
+
+@main.command("tick")
+@click.option("--at", "at", type=ClockTime(), help="Act as if it were this instant.")
+@with_appcontext
+def tick_command(at: datetime | None) -> None:
+    """Do everything due now (or at --at): the catch-up and time-travel tool."""
+    instant = at or clock.now()
+    with clock.frozen_at(instant):
+        report = run_tick()
+    click.echo(
+        f"tick at {instant.isoformat()}: {report.touchpoints_claimed} step(s) claimed, "
+        f"{report.emails_queued} email(s) queued, {report.events_queued} event(s) queued, "
+        f"{report.emails_marked_unknown} email(s) marked unknown"
+    )
+
+
+@main.command("run")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@with_appcontext
+def run_command(host: str, port: int) -> None:
+    """Serve the app, upgrade the database first, and tick in the background."""
+    from werkzeug.serving import run_simple
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    upgrade()
+    _describe_setup(app)
+    stop = threading.Event()
+    interval = app.config["TICK_INTERVAL"]
+    if interval:
+        threading.Thread(target=_tick_forever, args=(app, interval, stop), daemon=True,
+                         name="tick").start()
+    try:
+        run_simple(host, port, app, threaded=True, use_reloader=False)
+    finally:
+        stop.set()
+
+
+def _describe_setup(app: Flask) -> None:
+    config = app.config
+    click.echo(f"Data folder: {config['DATA_DIR']}")
+    click.echo(f"Database: {'SQLite in the data folder' if config['EMBEDDED'] else 'DATABASE_URL'}")
+    click.echo("Jobs: " + ("Redis (REDIS_URL)" if config["REDIS_URL"] else "inline"))
+    click.echo("Mail: " + (f"files in {config['MAIL_DIR']}" if config["MAIL_DIR"] else "SMTP_URL"))
+    if config["EMBEDDED"]:
+        click.echo(f"Webhook secret: in {config['DATA_DIR'] / 'standard_webhook_secret'}")
+    interval = config["TICK_INTERVAL"]
+    click.echo(f"Tick: every {interval} s" if interval else "Tick: off (TICK_INTERVAL=0)")
+
+
+def _tick_forever(app: Flask, interval: int, stop: threading.Event) -> None:
+    while not stop.wait(interval):
+        with app.app_context():
+            try:
+                run_tick()
+            except Exception:
+                log.exception("background tick failed; trying again next interval")
+            finally:
+                db.session.remove()
+
+
+@main.command("scheduler")
+@with_appcontext
+def scheduler_command() -> None:
+    """Run the tick every TICK_INTERVAL seconds until stopped."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    interval = app.config["TICK_INTERVAL"]
+    if not interval:
+        raise click.UsageError("TICK_INTERVAL is 0: the scheduler has nothing to do")
+    stop = threading.Event()
+
+    def _stop(signum: int, frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, _stop)
+    signal.signal(signal.SIGINT, _stop)
+    click.echo(f"Ticking every {interval} s; stop with Ctrl-C or SIGTERM.")
+    while not stop.is_set():
+        try:
+            run_tick()
+        except Exception:
+            log.exception("tick failed; trying again next interval")
+        finally:
+            db.session.remove()
+        stop.wait(interval)
+
+
+@main.command("worker")
+@click.option("--burst", is_flag=True, help="Stop once the queues are empty.")
+@with_appcontext
+def worker_command(burst: bool) -> None:
+    """Run an RQ worker on every queue; each job gets an app context."""
+    from rq import Worker
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    connection = redis_connection(app)
+    if connection is None:
+        raise click.UsageError("REDIS_URL is not set: jobs run inline, no worker is needed")
+    worker = Worker(list(QUEUE_NAMES), connection=connection, job_class=job_class_for(app))
+    worker.work(burst=burst, with_scheduler=False)
+

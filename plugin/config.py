@@ -1,0 +1,143 @@
+"""Settings from environment variables, parsed in one place (12-factor)."""
+
+from __future__ import annotations
+
+import base64
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from .policy import PolicyError, load_policy
+
+WEBHOOK_MAX_BYTES = 256 * 1024
+
+# Names read from the environment; each is documented in the README's table.
+ENV_NAMES = (
+    "DATABASE_URL",
+    "REDIS_URL",
+    "SMTP_URL",
+    "SECRET_KEY",
+    "BASE_URL",
+    "MAIL_FROM",
+    "POLICY_FILE",
+    "TICK_INTERVAL",
+    "STANDARD_WEBHOOK_SECRET",
+    "DATA_DIR",
+    "WEBHOOK_MAX_BYTES",
+)
+
+
+class ConfigError(RuntimeError):
+    """Settings the service refuses to start with."""
+
+
+def load_config(environ: Mapping[str, Any]) -> dict[str, Any]:
+    """Turn environment-style settings into Flask config; raise ConfigError if unusable."""
+    env = {k: v for k, v in environ.items() if v not in (None, "")}
+    data_dir = Path(env.get("DATA_DIR") or Path.cwd() / "instance").resolve()
+    embedded = "DATABASE_URL" not in env
+    try:
+        policy = load_policy(env.get("POLICY_FILE"))
+    except PolicyError as exc:
+        raise ConfigError(str(exc)) from exc
+    config: dict[str, Any] = {
+        "EMBEDDED": embedded,
+        "DATA_DIR": data_dir,
+        "SQLALCHEMY_DATABASE_URI": _database_uri(env.get("DATABASE_URL"), data_dir),
+        "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(env.get("DATABASE_URL")),
+        "REDIS_URL": env.get("REDIS_URL"),
+        "SMTP_URL": env.get("SMTP_URL"),
+        "MAIL_DIR": None if env.get("SMTP_URL") else data_dir / "mail",
+        "BASE_URL": str(env.get("BASE_URL", "http://127.0.0.1:5000")).rstrip("/"),
+        "MAIL_FROM": env.get("MAIL_FROM", "Follow-Up Coach <coach@localhost>"),
+        "TICK_INTERVAL": _whole_number(env, "TICK_INTERVAL", 30),
+        "MAX_CONTENT_LENGTH": _whole_number(env, "WEBHOOK_MAX_BYTES", WEBHOOK_MAX_BYTES),
+        "POLICY": policy,
+        "SECRET_KEY": env.get("SECRET_KEY"),
+        "STANDARD_WEBHOOK_SECRETS": _webhook_secrets(
+            env.get("STANDARD_WEBHOOK_SECRET"), "STANDARD_WEBHOOK_SECRET"
+        ),
+    }
+    if embedded:
+        _fill_embedded_secrets(config, data_dir)
+    else:
+        _require_production_settings(config, env)
+    return config
+
+
+def _database_uri(url: str | None, data_dir: Path) -> str:
+    if not url:
+        return f"sqlite:///{data_dir / 'followup.sqlite3'}"
+    # Hosted PostgreSQL often hands out postgres:// URLs; we talk through psycopg 3.
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _engine_options(url: str | None) -> dict[str, Any]:
+    if url and not url.startswith("sqlite"):
+        return {"pool_pre_ping": True}
+    # Web threads, the background tick and the CLI share one SQLite file.
+    return {"connect_args": {"timeout": 30}}
+
+
+def _whole_number(env: Mapping[str, Any], name: str, default: int) -> int:
+    value = env.get(name, default)
+    try:
+        number = int(value)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{name} must be a whole number, got {value!r}") from exc
+    if number < 0:
+        raise ConfigError(f"{name} must be zero or more")
+    return number
+
+
+def _webhook_secrets(value: str | None, name: str) -> tuple[bytes, ...]:
+    """Decode `whsec_<base64>` secrets; several, space-separated, during rotation."""
+    keys = []
+    for secret in (value or "").split():
+        encoded = secret.removeprefix("whsec_")
+        try:
+            keys.append(base64.b64decode(encoded, validate=True))
+        except ValueError as exc:
+            raise ConfigError(f"{name}: a secret is not whsec_<base64>") from exc
+    return tuple(keys)
+
+
+def _fill_embedded_secrets(config: dict[str, Any], data_dir: Path) -> None:
+    """Keep one generated key per data folder, so links and signatures survive restarts."""
+    if not config["SECRET_KEY"]:
+        config["SECRET_KEY"] = _kept_secret(data_dir / "secret_key", secrets.token_hex(32))
+    if not config["STANDARD_WEBHOOK_SECRETS"]:
+        generated = "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
+        kept = _kept_secret(data_dir / "standard_webhook_secret", generated)
+        config["STANDARD_WEBHOOK_SECRETS"] = _webhook_secrets(
+            kept, "standard_webhook_secret"
+        )
+
+
+def _kept_secret(path: Path, generated: str) -> str:
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process of this deployment just wrote it
+        return path.read_text(encoding="utf-8").strip()
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(generated + "\n")
+    return generated
+
+
+def _require_production_settings(config: dict[str, Any], env: Mapping[str, Any]) -> None:
+    missing = [name for name in ("SECRET_KEY", "MAIL_FROM") if not env.get(name)]
+    if not config["POLICY"].firm.postal_address:
+        missing.append("firm.postal_address (in POLICY_FILE)")
+    if missing:
+        raise ConfigError(
+            "DATABASE_URL is set, so these settings are required too: "
+            + ", ".join(missing)
+        )

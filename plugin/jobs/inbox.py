@@ -1,0 +1,71 @@
+"""The inbox job: turn one stored delivery into records and planned steps."""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import select
+
+from webhooks import PayloadError, get_source
+
+from .. import clock
+from ..extensions import db
+from ..models import InboxEvent, InboxStatus
+from ..planning import replan_thank_yous
+from ..records import apply_event
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+
+
+def process_inbox_event(event_id: int) -> None:
+    """Apply a stored delivery once; safe to re-run and to run twice at once."""
+    event = db.session.scalars(
+        select(InboxEvent).filter_by(id=event_id).with_for_update()
+    ).one_or_none()
+    if event is None or event.status != InboxStatus.PENDING:
+        db.session.rollback()
+        return
+    try:
+        _apply(event)
+    except Exception as exc:
+        db.session.rollback()
+        _record_failure(event_id, exc)
+        return
+    event.status = InboxStatus.PROCESSED
+    event.processed_at = clock.now()
+    db.session.commit()
+    log.info("inbox event %s processed", event_id)
+
+
+def _apply(event: InboxEvent) -> None:
+    source = get_source(event.source)
+    if source is None:
+        raise LookupError(f"no source called {event.source!r} is installed")
+    payload = json.loads(event.raw_body or b"null")
+    for canonical in source.normalise(payload):
+        application = apply_event(source.name, canonical)
+        replan_thank_yous(application, current_app.config["POLICY"])
+
+
+def _record_failure(event_id: int, exc: Exception) -> None:
+    """Count the failure and back off; give up after MAX_ATTEMPTS."""
+    event = db.session.get(InboxEvent, event_id)
+    if event is None or event.status != InboxStatus.PENDING:
+        return
+    event.attempts += 1
+    # Only the error's kind and field names: messages may quote personal data.
+    detail = ", ".join(exc.fields) if isinstance(exc, PayloadError) else ""
+    event.last_error = f"{type(exc).__name__} {detail}".strip()[:500]
+    if event.attempts >= MAX_ATTEMPTS:
+        event.status = InboxStatus.FAILED
+    else:
+        event.next_attempt_at = clock.now() + timedelta(minutes=2**event.attempts)
+        event.enqueued_at = None
+    db.session.commit()
+    log.warning("inbox event %s failed (%s), attempt %s", event_id, type(exc).__name__,
+                event.attempts)

@@ -1,0 +1,85 @@
+"""Queues, the job class that gives jobs an app context, and enqueue-after-commit."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, ClassVar
+
+import redis
+from flask import Flask, current_app
+from rq import Queue
+from rq.job import Job
+
+log = logging.getLogger(__name__)
+
+# Every queue the service uses, declared once; workers listen in this order.
+EVENTS_QUEUE = "events"
+MAIL_QUEUE = "mail"
+QUEUE_NAMES = (MAIL_QUEUE, EVENTS_QUEUE)
+
+REDIS_EXTENSION = "followup.redis"
+
+
+class AppJob(Job):
+    """An RQ job whose function runs inside the Flask app's context."""
+
+    flask_app: ClassVar[Flask | None] = None
+
+    def perform(self) -> Any:
+        """Run the job function with an app context pushed."""
+        if self.flask_app is None:
+            raise RuntimeError("AppJob used without an app; use job_class_for(app)")
+        with self.flask_app.app_context():
+            return super().perform()
+
+
+def job_class_for(app: Flask) -> type[AppJob]:
+    """An AppJob subclass bound to `app`, for workers."""
+    return type("BoundAppJob", (AppJob,), {"flask_app": app})
+
+
+def init_app(app: Flask) -> None:
+    """Remember the Redis connection to use (none means jobs run inline)."""
+    url = app.config.get("REDIS_URL")
+    # from_url connects lazily: building the client does no I/O.
+    app.extensions[REDIS_EXTENSION] = redis.Redis.from_url(url) if url else None
+
+
+def redis_connection(app: Flask | None = None) -> redis.Redis | None:
+    """The app's Redis client, or None when jobs run inline."""
+    return (app or current_app).extensions.get(REDIS_EXTENSION)
+
+
+def use_redis(app: Flask, connection: redis.Redis | None) -> None:
+    """Point the app at another Redis connection (tests use this for fakeredis)."""
+    app.extensions[REDIS_EXTENSION] = connection
+
+
+def enqueue(queue_name: str, func: Any, *args: Any, job_id: str) -> bool:
+    """Queue `func(*args)`, or run it now when there is no Redis.
+
+    Call only after committing what the job reads. Returns False when the job could
+    not be queued; the database still holds the work, and the next tick queues it.
+    """
+    connection = redis_connection()
+    if connection is None:
+        return _run_inline(func, *args)
+    try:
+        Queue(queue_name, connection=connection, job_class=AppJob).enqueue(
+            func, *args, job_id=job_id, result_ttl=3600, failure_ttl=7 * 86400
+        )
+    except redis.RedisError as exc:
+        log.warning("could not queue job %s (%s); the next tick retries", job_id,
+                    type(exc).__name__)
+        return False
+    return True
+
+
+def _run_inline(func: Any, *args: Any) -> bool:
+    try:
+        func(*args)
+    except Exception:
+        # The job left its row pending or failed; the tick decides what comes next.
+        log.exception("inline job %s failed", getattr(func, "__name__", func))
+        return False
+    return True

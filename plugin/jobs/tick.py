@@ -1,0 +1,157 @@
+"""The tick: claim due touchpoints, queue what is due, and recover lost work.
+
+The database is the source of truth; Redis carries only what is due now. Each part
+costs a fixed number of statements per batch, whatever the size of the tables.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import insert, or_, select, update
+
+from .. import clock
+from ..extensions import db
+from ..models import (
+    EmailStatus,
+    InboxEvent,
+    InboxStatus,
+    OutboundEmail,
+    Touchpoint,
+    TouchpointStatus,
+)
+from .delivery import deliver_email
+from .inbox import process_inbox_event
+from .queues import EVENTS_QUEUE, MAIL_QUEUE, enqueue
+
+log = logging.getLogger(__name__)
+
+BATCH_SIZE = 500
+# A job queued this long ago and still pending was lost (Redis flushed, worker gone).
+REQUEUE_AFTER = timedelta(minutes=5)
+# A "sending" row this old belongs to a worker that died mid-SMTP.
+SENDING_LEASE = timedelta(minutes=10)
+
+
+@dataclass
+class TickReport:
+    """What one tick did, for the CLI and the logs."""
+
+    touchpoints_claimed: int = 0
+    emails_queued: int = 0
+    events_queued: int = 0
+    emails_marked_unknown: int = 0
+
+
+def run_tick() -> TickReport:
+    """Do everything due at `clock.now()`."""
+    at = clock.now()
+    report = TickReport()
+    report.emails_marked_unknown = mark_abandoned_sending(at)
+    report.events_queued = queue_due_events(at)
+    while (claimed := claim_due_touchpoints(at, BATCH_SIZE)) > 0:
+        report.touchpoints_claimed += claimed
+        if claimed < BATCH_SIZE:
+            break
+    report.emails_queued = queue_due_emails(at)
+    log.info("tick at %s: %s", at.isoformat(), report)
+    return report
+
+
+def claim_due_touchpoints(at: datetime, limit: int) -> int:
+    """Turn up to `limit` due touchpoints into pending outbox rows, in one transaction.
+
+    On PostgreSQL, FOR UPDATE SKIP LOCKED lets several schedulers share the work
+    without ever claiming one touchpoint twice.
+    """
+    due = db.session.execute(
+        select(Touchpoint.id, Touchpoint.application_id, Touchpoint.step)
+        .where(Touchpoint.status == TouchpointStatus.PLANNED, Touchpoint.due_at <= at)
+        .order_by(Touchpoint.due_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    ).all()
+    if not due:
+        db.session.rollback()
+        return 0
+    db.session.execute(
+        update(Touchpoint)
+        .where(Touchpoint.id.in_([row.id for row in due]))
+        .values(status=TouchpointStatus.QUEUED, updated_at=at)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        insert(OutboundEmail),
+        [
+            {
+                "touchpoint_id": row.id,
+                "application_id": row.application_id,
+                "template": row.step,
+                "status": EmailStatus.PENDING,
+                "next_attempt_at": at,
+            }
+            for row in due
+        ],
+    )
+    db.session.commit()
+    return len(due)
+
+
+def queue_due_emails(at: datetime) -> int:
+    """Queue delivery of pending emails that are due and not queued recently."""
+    ids = _mark_enqueued(OutboundEmail, EmailStatus.PENDING, at)
+    for email_id in ids:
+        enqueue(MAIL_QUEUE, deliver_email, email_id, job_id=f"deliver-email-{email_id}")
+    return len(ids)
+
+
+def queue_due_events(at: datetime) -> int:
+    """Queue processing of stored deliveries whose job was lost or is due a retry."""
+    ids = _mark_enqueued(InboxEvent, InboxStatus.PENDING, at)
+    for event_id in ids:
+        enqueue(EVENTS_QUEUE, process_inbox_event, event_id, job_id=f"inbox-event-{event_id}")
+    return len(ids)
+
+
+def _mark_enqueued(model: type[OutboundEmail] | type[InboxEvent], status: str,
+                   at: datetime) -> list[int]:
+    ids = list(
+        db.session.scalars(
+            select(model.id)
+            .where(
+                model.status == status,
+                model.next_attempt_at <= at,
+                or_(model.enqueued_at.is_(None), model.enqueued_at < at - REQUEUE_AFTER),
+            )
+            .order_by(model.next_attempt_at)
+            .limit(BATCH_SIZE)
+            .with_for_update(skip_locked=True)
+        )
+    )
+    if ids:
+        db.session.execute(
+            update(model)
+            .where(model.id.in_(ids))
+            .values(enqueued_at=at)
+            .execution_options(synchronize_session=False)
+        )
+    db.session.commit()
+    return ids
+
+
+def mark_abandoned_sending(at: datetime) -> int:
+    """Move "sending" rows past their lease to "unknown": never resent automatically."""
+    result = db.session.execute(
+        update(OutboundEmail)
+        .where(
+            OutboundEmail.status == EmailStatus.SENDING,
+            OutboundEmail.sending_started_at < at - SENDING_LEASE,
+        )
+        .values(status=EmailStatus.UNKNOWN, updated_at=at,
+                last_error="no outcome recorded within the sending lease")
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return int(result.rowcount or 0)

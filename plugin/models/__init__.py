@@ -1,0 +1,30 @@
+"""The data model; importing this package registers every table."""
+
+from .application import (
+    Application,
+    ApplicationStatus,
+    Interview,
+    Interviewer,
+    InterviewStatus,
+)
+from .inbox import InboxEvent, InboxStatus
+from .outbox import EmailStatus, OutboundEmail
+from .people import Candidate, Recruiter
+from .touchpoint import Step, Touchpoint, TouchpointStatus
+
+__all__ = [
+    "Application",
+    "ApplicationStatus",
+    "Candidate",
+    "EmailStatus",
+    "InboxEvent",
+    "InboxStatus",
+    "Interview",
+    "InterviewStatus",
+    "Interviewer",
+    "OutboundEmail",
+    "Recruiter",
+    "Step",
+    "Touchpoint",
+    "TouchpointStatus",
+]

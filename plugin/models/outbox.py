@@ -1,0 +1,63 @@
+"""The outbox: one row per email, committed before any SMTP traffic."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .. import clock
+from ..extensions import db
+from .application import Application
+from .touchpoint import Touchpoint
+from .types import UTCDateTime
+
+
+class EmailStatus(enum.StrEnum):
+    """Delivery state. UNKNOWN means SMTP may have accepted it: never resent."""
+
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    UNKNOWN = "unknown"
+    FAILED = "failed"
+    SKIPPED = "skipped"
+
+
+class OutboundEmail(db.Model):  # type: ignore[name-defined,misc]
+    """An email to a candidate, from its creation to the SMTP server's answer."""
+
+    __tablename__ = "outbound_emails"
+    __table_args__ = (
+        Index("ix_outbound_emails_status_next_attempt_at", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Unique: a touchpoint can never own two emails, whatever races happen.
+    touchpoint_id: Mapped[int | None] = mapped_column(
+        ForeignKey("touchpoints.id"), unique=True
+    )
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id"), index=True
+    )
+    template: Mapped[str] = mapped_column(String(60))
+    status: Mapped[str] = mapped_column(String(20), default=EmailStatus.PENDING)
+    message_id: Mapped[str | None] = mapped_column(String(300), unique=True)
+    subject: Mapped[str | None] = mapped_column(String(300))
+    body_text: Mapped[str | None] = mapped_column(Text)
+    body_html: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(500))
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    enqueued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sending_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=clock.now, onupdate=clock.now
+    )
+
+    application: Mapped[Application] = relationship()
+    touchpoint: Mapped[Touchpoint | None] = relationship()

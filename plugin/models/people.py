@@ -1,0 +1,53 @@
+"""People: the recruiters of the firm and the candidates they place."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .. import clock
+from ..extensions import db
+from .types import UTCDateTime
+
+if TYPE_CHECKING:
+    from .application import Application
+
+
+class Recruiter(db.Model):  # type: ignore[name-defined,misc]
+    """A recruiter of the firm, created from events and known by email."""
+
+    __tablename__ = "recruiters"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    name: Mapped[str | None] = mapped_column(String(200))
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    applications: Mapped[list[Application]] = relationship(back_populates="recruiter")
+
+
+class Candidate(db.Model):  # type: ignore[name-defined,misc]
+    """A person looking for work; one candidate has many applications."""
+
+    __tablename__ = "candidates"
+    __table_args__ = (UniqueConstraint("source", "external_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(40))
+    external_id: Mapped[str] = mapped_column(String(200))
+    first_name: Mapped[str | None] = mapped_column(String(200))
+    last_name: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(320))
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    # Timestamp of the newest event applied, so an older one never overwrites it.
+    source_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=clock.now, onupdate=clock.now
+    )
+
+    applications: Mapped[list[Application]] = relationship(back_populates="candidate")

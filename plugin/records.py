@@ -1,0 +1,163 @@
+"""Apply canonical events to candidates, applications and interviews.
+
+Events may arrive twice or out of order. Each record keeps the timestamp of the newest
+event applied to it; an older event leaves it alone, an equal one (received later)
+wins. Within an event, an absent field changes nothing and an explicit null clears it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from .extensions import db
+from .models import (
+    Application,
+    ApplicationStatus,
+    Candidate,
+    Interview,
+    Interviewer,
+    InterviewStatus,
+    Recruiter,
+)
+
+DECISIONS = {
+    "application.offer_extended": ApplicationStatus.OFFER_EXTENDED,
+    "application.hired": ApplicationStatus.HIRED,
+    "application.rejected": ApplicationStatus.REJECTED,
+    "application.withdrawn": ApplicationStatus.WITHDRAWN,
+}
+INTERVIEW_STATES = {
+    "interview.scheduled": InterviewStatus.SCHEDULED,
+    "interview.rescheduled": InterviewStatus.SCHEDULED,
+    "interview.completed": InterviewStatus.COMPLETED,
+    "interview.cancelled": InterviewStatus.CANCELLED,
+}
+
+
+def apply_event(source: str, event: Mapping[str, Any]) -> Application:
+    """Upsert everything an event says; return the application it concerns."""
+    stamp: datetime = event["timestamp"]
+    data = event["data"]
+    candidate = _upsert_candidate(source, data["candidate"], stamp)
+    application = _upsert_application(source, candidate, data["application"], stamp)
+    if event["type"] in DECISIONS and _is_newer(application, stamp):
+        application.status = DECISIONS[event["type"]]
+    if application.source_updated_at is None or stamp >= application.source_updated_at:
+        application.source_updated_at = stamp
+    if "interview" in data:
+        _upsert_interview(
+            source, application, data["interview"], INTERVIEW_STATES[event["type"]], stamp
+        )
+    db.session.flush()
+    return application
+
+
+def _is_newer(record: Candidate | Application | Interview, stamp: datetime) -> bool:
+    return record.source_updated_at is None or stamp >= record.source_updated_at
+
+
+def _by_external_id(model: Any, source: str, external_id: str) -> Any:
+    return db.session.scalars(
+        select(model).filter_by(source=source, external_id=external_id)
+    ).one_or_none()
+
+
+def _upsert_candidate(source: str, fields: Mapping[str, Any], stamp: datetime) -> Candidate:
+    candidate = _by_external_id(Candidate, source, fields["id"])
+    if candidate is None:
+        candidate = Candidate(source=source, external_id=fields["id"])
+        db.session.add(candidate)
+    if _is_newer(candidate, stamp):
+        _copy(fields, candidate, ("first_name", "last_name", "timezone"))
+        if fields.get("email"):
+            candidate.email = fields["email"]
+        candidate.source_updated_at = stamp
+    return candidate
+
+
+def _upsert_application(
+    source: str, candidate: Candidate, fields: Mapping[str, Any], stamp: datetime
+) -> Application:
+    application = _by_external_id(Application, source, fields["id"])
+    if application is None:
+        application = Application(
+            source=source, external_id=fields["id"], candidate=candidate
+        )
+        db.session.add(application)
+    if not _is_newer(application, stamp):
+        return application
+    _copy(fields, application, ("job_title",))
+    _copy_prefixed(fields.get("employer"), application, "employer_")
+    if "hiring_manager" in fields:
+        _copy_prefixed(fields["hiring_manager"] or _cleared_manager(), application,
+                       "hiring_manager_")
+    if "decision_deadline" in fields:
+        application.decision_deadline = fields["decision_deadline"]
+        application.decision_deadline_source = "ats" if fields["decision_deadline"] else None
+    if "recruiter" in fields:
+        application.recruiter = _recruiter(fields["recruiter"])
+    return application
+
+
+def _cleared_manager() -> dict[str, None]:
+    return {"name": None, "email": None, "ok_to_call": None}
+
+
+def _recruiter(fields: Mapping[str, Any] | None) -> Recruiter | None:
+    """Find or create the recruiter by email; a null recruiter unassigns."""
+    if fields is None:
+        return None
+    email = fields["email"].strip().lower()
+    recruiter = db.session.scalars(
+        select(Recruiter).filter_by(email=email)
+    ).one_or_none()
+    if recruiter is None:
+        recruiter = Recruiter(email=email)
+        db.session.add(recruiter)
+    _copy(fields, recruiter, ("name", "timezone"))
+    return recruiter
+
+
+def _upsert_interview(
+    source: str,
+    application: Application,
+    fields: Mapping[str, Any],
+    status: InterviewStatus,
+    stamp: datetime,
+) -> None:
+    interview = _by_external_id(Interview, source, fields["id"])
+    if interview is None:
+        interview = Interview(
+            source=source, external_id=fields["id"], application=application
+        )
+        db.session.add(interview)
+    if not _is_newer(interview, stamp):
+        return
+    interview.application = application
+    interview.status = status
+    interview.source_updated_at = stamp
+    _copy(fields, interview, ("starts_at", "ends_at", "location"))
+    if fields.get("starts_at") is not None:
+        offset = fields["starts_at"].utcoffset()
+        interview.utc_offset_minutes = int(offset.total_seconds() // 60)
+    if "interviewers" in fields:
+        interview.interviewers = [
+            Interviewer(position=index, name=person["name"], title=person.get("title"),
+                        email=person.get("email"))
+            for index, person in enumerate(fields["interviewers"] or [])
+        ]
+
+
+def _copy(fields: Mapping[str, Any], record: Any, names: tuple[str, ...]) -> None:
+    for name in names:
+        if name in fields:
+            setattr(record, name, fields[name])
+
+
+def _copy_prefixed(fields: Mapping[str, Any] | None, record: Any, prefix: str) -> None:
+    for name, value in (fields or {}).items():
+        setattr(record, prefix + name, value)

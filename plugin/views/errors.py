@@ -1,0 +1,43 @@
+"""JSON error answers: every failure names what was wrong, and none is a bare 500."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, jsonify
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+
+log = logging.getLogger(__name__)
+
+
+def error_response(
+    status: int, code: str, message: str, fields: dict[str, list[str]] | None = None
+) -> tuple[Response, int]:
+    """The one shape of every error body: code, message and the fields at fault."""
+    body: dict[str, Any] = {"error": code, "message": message}
+    if fields:
+        body["fields"] = fields
+    return jsonify(body), status
+
+
+def register(app: Flask) -> None:
+    """Install the handlers on `app`."""
+    app.register_error_handler(RequestEntityTooLarge, _too_large)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected)
+
+
+def _too_large(exc: RequestEntityTooLarge) -> tuple[Response, int]:
+    return error_response(413, "payload_too_large", "The body is over the size limit.",
+                          {"body": ["Larger than the size limit."]})
+
+
+def _http_error(exc: HTTPException) -> tuple[Response, int]:
+    code = (exc.name or "error").lower().replace(" ", "_")
+    return error_response(exc.code or 500, code, exc.description or exc.name)
+
+
+def _unexpected(exc: Exception) -> tuple[Response, int]:
+    log.exception("unhandled %s", type(exc).__name__)
+    return error_response(500, "internal_error", "Something went wrong on our side.")
