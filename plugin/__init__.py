@@ -24,6 +24,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update({k: v for k, v in settings.items() if k in ("TESTING",)})
     register_extensions(app)
     register_blueprints(app)
+    register_commands(app)
     return app
 
 
@@ -45,3 +46,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(health.bp)
     app.register_blueprint(webhooks.bp)
     errors.register(app)
+
+
+def register_commands(app: Flask) -> None:
+    """Add the `followup` verbs to the app's CLI."""
+    from . import cli
+
+    cli.register(app)

@@ -10,7 +10,13 @@ from types import FrameType
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup, ScriptInfo, routes_command, shell_command, with_appcontext
+from flask.cli import (
+    FlaskGroup,
+    ScriptInfo,
+    routes_command,
+    shell_command,
+    with_appcontext,
+)
 from flask_migrate import upgrade
 
 from . import clock, create_app
@@ -29,12 +35,25 @@ def _create_app(info: ScriptInfo | None = None) -> Flask:
 @click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False)
 def main() -> None:
     """Follow-Up Coach: post-interview coaching beside your ATS."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
 
 
 main.add_command(shell_command)
 main.add_command(routes_command)
-main.add_command(demo_command)
+
+
+def register(app: Flask) -> None:
+    """Attach the service's verbs to `app.cli` (so `test_cli_runner` sees them)."""
+    for command in (
+        run_command,
+        worker_command,
+        scheduler_command,
+        tick_command,
+        demo_command,
+    ):
+        app.cli.add_command(command)
 
 
 class ClockTime(click.ParamType):
@@ -42,8 +61,9 @@ class ClockTime(click.ParamType):
 
     name = "ISO8601"
 
-    def convert(self, value: object, param: click.Parameter | None,
-                ctx: click.Context | None) -> datetime:
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> datetime:
         if isinstance(value, datetime):
             return value
         try:
@@ -55,7 +75,7 @@ class ClockTime(click.ParamType):
         return instant
 
 
-@main.command("tick")
+@click.command("tick")
 @click.option("--at", "at", type=ClockTime(), help="Act as if it were this instant.")
 @with_appcontext
 def tick_command(at: datetime | None) -> None:
@@ -64,13 +84,15 @@ def tick_command(at: datetime | None) -> None:
     with clock.frozen_at(instant):
         report = run_tick()
     click.echo(
-        f"tick at {instant.isoformat()}: {report.touchpoints_claimed} step(s) claimed, "
-        f"{report.emails_queued} email(s) queued, {report.events_queued} event(s) queued, "
+        f"tick at {instant.isoformat()}: "
+        f"{report.touchpoints_claimed} step(s) claimed, "
+        f"{report.emails_queued} email(s) queued, "
+        f"{report.events_queued} event(s) queued, "
         f"{report.emails_marked_unknown} email(s) marked unknown"
     )
 
 
-@main.command("run")
+@click.command("run")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @with_appcontext
@@ -84,8 +106,9 @@ def run_command(host: str, port: int) -> None:
     stop = threading.Event()
     interval = app.config["TICK_INTERVAL"]
     if interval:
-        threading.Thread(target=_tick_forever, args=(app, interval, stop), daemon=True,
-                         name="tick").start()
+        threading.Thread(
+            target=_tick_forever, args=(app, interval, stop), daemon=True, name="tick"
+        ).start()
     try:
         run_simple(host, port, app, threaded=True, use_reloader=False)
     finally:
@@ -95,13 +118,21 @@ def run_command(host: str, port: int) -> None:
 def _describe_setup(app: Flask) -> None:
     config = app.config
     click.echo(f"Data folder: {config['DATA_DIR']}")
-    click.echo(f"Database: {'SQLite in the data folder' if config['EMBEDDED'] else 'DATABASE_URL'}")
+    database = "SQLite in the data folder" if config["EMBEDDED"] else "DATABASE_URL"
+    click.echo(f"Database: {database}")
     click.echo("Jobs: " + ("Redis (REDIS_URL)" if config["REDIS_URL"] else "inline"))
-    click.echo("Mail: " + (f"files in {config['MAIL_DIR']}" if config["MAIL_DIR"] else "SMTP_URL"))
+    click.echo(
+        "Mail: "
+        + (f"files in {config['MAIL_DIR']}" if config["MAIL_DIR"] else "SMTP_URL")
+    )
     if config["EMBEDDED"]:
-        click.echo(f"Webhook secret: in {config['DATA_DIR'] / 'standard_webhook_secret'}")
+        click.echo(
+            f"Webhook secret: in {config['DATA_DIR'] / 'standard_webhook_secret'}"
+        )
     interval = config["TICK_INTERVAL"]
-    click.echo(f"Tick: every {interval} s" if interval else "Tick: off (TICK_INTERVAL=0)")
+    click.echo(
+        f"Tick: every {interval} s" if interval else "Tick: off (TICK_INTERVAL=0)"
+    )
 
 
 def _tick_forever(app: Flask, interval: int, stop: threading.Event) -> None:
@@ -115,7 +146,7 @@ def _tick_forever(app: Flask, interval: int, stop: threading.Event) -> None:
                 db.session.remove()
 
 
-@main.command("scheduler")
+@click.command("scheduler")
 @with_appcontext
 def scheduler_command() -> None:
     """Run the tick every TICK_INTERVAL seconds until stopped."""
@@ -141,7 +172,7 @@ def scheduler_command() -> None:
         stop.wait(interval)
 
 
-@main.command("worker")
+@click.command("worker")
 @click.option("--burst", is_flag=True, help="Stop once the queues are empty.")
 @with_appcontext
 def worker_command(burst: bool) -> None:
@@ -151,7 +182,10 @@ def worker_command(burst: bool) -> None:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     connection = redis_connection(app)
     if connection is None:
-        raise click.UsageError("REDIS_URL is not set: jobs run inline, no worker is needed")
-    worker = Worker(list(QUEUE_NAMES), connection=connection, job_class=job_class_for(app))
+        raise click.UsageError(
+            "REDIS_URL is not set: jobs run inline, no worker is needed"
+        )
+    worker = Worker(
+        list(QUEUE_NAMES), connection=connection, job_class=job_class_for(app)
+    )
     worker.work(burst=burst, with_scheduler=False)
-

@@ -34,7 +34,7 @@ class ConfigError(RuntimeError):
 
 
 def load_config(environ: Mapping[str, Any]) -> dict[str, Any]:
-    """Turn environment-style settings into Flask config; raise ConfigError if unusable."""
+    """Turn env-style settings into Flask config; raise ConfigError if unusable."""
     env = {k: v for k, v in environ.items() if v not in (None, "")}
     data_dir = Path(env.get("DATA_DIR") or Path.cwd() / "instance").resolve()
     embedded = "DATABASE_URL" not in env
@@ -53,7 +53,9 @@ def load_config(environ: Mapping[str, Any]) -> dict[str, Any]:
         "BASE_URL": str(env.get("BASE_URL", "http://127.0.0.1:5000")).rstrip("/"),
         "MAIL_FROM": env.get("MAIL_FROM", "Follow-Up Coach <coach@localhost>"),
         "TICK_INTERVAL": _whole_number(env, "TICK_INTERVAL", 30),
-        "MAX_CONTENT_LENGTH": _whole_number(env, "WEBHOOK_MAX_BYTES", WEBHOOK_MAX_BYTES),
+        "MAX_CONTENT_LENGTH": _whole_number(
+            env, "WEBHOOK_MAX_BYTES", WEBHOOK_MAX_BYTES
+        ),
         "POLICY": policy,
         "SECRET_KEY": env.get("SECRET_KEY"),
         "STANDARD_WEBHOOK_SECRETS": _webhook_secrets(
@@ -108,9 +110,11 @@ def _webhook_secrets(value: str | None, name: str) -> tuple[bytes, ...]:
 
 
 def _fill_embedded_secrets(config: dict[str, Any], data_dir: Path) -> None:
-    """Keep one generated key per data folder, so links and signatures survive restarts."""
+    """Keep one generated key per data folder: links and signatures survive restarts."""
     if not config["SECRET_KEY"]:
-        config["SECRET_KEY"] = _kept_secret(data_dir / "secret_key", secrets.token_hex(32))
+        config["SECRET_KEY"] = _kept_secret(
+            data_dir / "secret_key", secrets.token_hex(32)
+        )
     if not config["STANDARD_WEBHOOK_SECRETS"]:
         generated = "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
         kept = _kept_secret(data_dir / "standard_webhook_secret", generated)
@@ -132,7 +136,9 @@ def _kept_secret(path: Path, generated: str) -> str:
     return generated
 
 
-def _require_production_settings(config: dict[str, Any], env: Mapping[str, Any]) -> None:
+def _require_production_settings(
+    config: dict[str, Any], env: Mapping[str, Any]
+) -> None:
     missing = [name for name in ("SECRET_KEY", "MAIL_FROM") if not env.get(name)]
     if not config["POLICY"].firm.postal_address:
         missing.append("firm.postal_address (in POLICY_FILE)")

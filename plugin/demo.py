@@ -27,8 +27,11 @@ CHICAGO = ZoneInfo("America/Chicago")
 
 
 @click.command("demo")
-@click.option("--keep", type=click.Path(file_okay=False, path_type=Path),
-              help="Keep the demo's data folder here instead of a temporary one.")
+@click.option(
+    "--keep",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Keep the demo's data folder here instead of a temporary one.",
+)
 def demo_command(keep: Path | None) -> None:
     """Replay a short scenario on a fresh embedded setup and print the email sent."""
     if keep is not None:
@@ -45,12 +48,17 @@ def _replay(folder: Path) -> None:
     click.echo(f"Demo data folder: {folder} (SQLite, jobs inline, mail to files)\n")
     ends_at = _post_interview(app)
     after = ends_at + timedelta(minutes=app.config["POLICY"].thank_you.delay_minutes)
-    for label, instant in (("the interview ends", ends_at), ("an hour later", after),
-                           ("the same hour, again", after)):
+    for label, instant in (
+        ("the interview ends", ends_at),
+        ("an hour later", after),
+        ("the same hour, again", after),
+    ):
         with app.app_context(), clock.frozen_at(instant):
             report = run_tick()
-        click.echo(f"tick when {label} ({instant.astimezone(CHICAGO):%a %d %b %H:%M %Z}): "
-                   f"{report.emails_queued} email(s) sent")
+        click.echo(
+            f"tick when {label} ({instant.astimezone(CHICAGO):%a %d %b %H:%M %Z}): "
+            f"{report.emails_queued} email(s) sent"
+        )
     _show_mail(app.config["MAIL_DIR"])
 
 
@@ -64,15 +72,18 @@ def _post_interview(app: Flask) -> datetime:
     headers = {
         "webhook-id": msg_id,
         "webhook-timestamp": str(stamp),
-        "webhook-signature": sign(app.config["STANDARD_WEBHOOK_SECRETS"][0], msg_id,
-                                  stamp, body),
+        "webhook-signature": sign(
+            app.config["STANDARD_WEBHOOK_SECRETS"][0], msg_id, stamp, body
+        ),
         "content-type": "application/json",
     }
     client = app.test_client()
     for attempt in ("first delivery", "the ATS retries"):
         answer = client.post("/webhooks/standard", data=body, headers=headers)
-        click.echo(f"POST /webhooks/standard ({attempt}): {answer.status_code} "
-                   f"{answer.get_json()['status']}")
+        click.echo(
+            f"POST /webhooks/standard ({attempt}): {answer.status_code} "
+            f"{answer.get_json()['status']}"
+        )
     return ends_at
 
 
@@ -81,19 +92,33 @@ def _scenario(starts_at: datetime, ends_at: datetime) -> dict[str, Any]:
         "type": "interview.scheduled",
         "timestamp": datetime.now(CHICAGO).isoformat(),
         "data": {
-            "candidate": {"id": "c-881", "first_name": "Dana", "last_name": "Okafor",
-                          "email": "dana@example.org", "timezone": "America/Chicago"},
+            "candidate": {
+                "id": "c-881",
+                "first_name": "Dana",
+                "last_name": "Okafor",
+                "email": "dana@example.org",
+                "timezone": "America/Chicago",
+            },
             "application": {
-                "id": "a-5521", "job_title": "Payroll Specialist",
-                "employer": {"name": "Acme Logistics", "timezone": "America/Chicago",
-                             "mailing_address": "100 Main St, Springfield, IL 62701"},
+                "id": "a-5521",
+                "job_title": "Payroll Specialist",
+                "employer": {
+                    "name": "Acme Logistics",
+                    "timezone": "America/Chicago",
+                    "mailing_address": "100 Main St, Springfield, IL 62701",
+                },
                 "decision_deadline": (ends_at + timedelta(days=7)).date().isoformat(),
-                "recruiter": {"id": "r-7", "name": "Sam Rivera",
-                              "email": "sam@staffing.example"},
+                "recruiter": {
+                    "id": "r-7",
+                    "name": "Sam Rivera",
+                    "email": "sam@staffing.example",
+                },
             },
             "interview": {
-                "id": "i-9001", "starts_at": starts_at.isoformat(),
-                "ends_at": ends_at.isoformat(), "location": "onsite",
+                "id": "i-9001",
+                "starts_at": starts_at.isoformat(),
+                "ends_at": ends_at.isoformat(),
+                "location": "onsite",
                 "interviewers": [
                     {"name": "Lee Park", "title": "Payroll Manager"},
                     {"name": "Amara Nwosu", "title": "HR Business Partner"},

@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 from email.message import EmailMessage
-from email.utils import formataddr, format_datetime, parseaddr
+from email.utils import format_datetime, formataddr, parseaddr
 from typing import Any
 
 from flask import current_app, render_template
@@ -48,15 +48,18 @@ def render_email(email: OutboundEmail) -> RenderedEmail:
     )
 
 
-def build_message(email: OutboundEmail, rendered: RenderedEmail, message_id: str) -> EmailMessage:
+def build_message(
+    email: OutboundEmail, rendered: RenderedEmail, message_id: str
+) -> EmailMessage:
     """Assemble the MIME message (text first, HTML alternative)."""
     application = email.application
     candidate = application.candidate
     message = EmailMessage()
     message["Subject"] = rendered.subject
     message["From"] = current_app.config["MAIL_FROM"]
-    message["To"] = formataddr((_full_name(candidate.first_name, candidate.last_name),
-                                candidate.email or ""))
+    message["To"] = formataddr(
+        (_full_name(candidate.first_name, candidate.last_name), candidate.email or "")
+    )
     reply_to = _reply_to(email, current_app.config["POLICY"])
     if reply_to:
         message["Reply-To"] = reply_to
@@ -81,7 +84,7 @@ def _reply_to(email: OutboundEmail, policy: Policy) -> str | None:
 
 
 def role_phrase(job_title: str | None, employer: str | None) -> str:
-    """"the Payroll Specialist role at Acme", saying only what we know."""
+    """ "the Payroll Specialist role at Acme", saying only what we know."""
     if job_title and employer:
         return f"the {job_title} role at {employer}"
     if job_title:
@@ -112,7 +115,7 @@ def _thank_you_context(email: OutboundEmail) -> dict[str, Any]:
 
 
 def _met_when(round_date: date | None, zone: Any) -> str:
-    """"today", "yesterday" or "on Tuesday", as the candidate reads the email."""
+    """ "today", "yesterday" or "on Tuesday", as the candidate reads the email."""
     if round_date is None:
         return "recently"
     days = (clock.now().astimezone(zone).date() - round_date).days

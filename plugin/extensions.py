@@ -1,8 +1,10 @@
 """Extension objects, created unbound and attached by the app factory."""
 
+from typing import Any, cast
+
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import MetaData
+from sqlalchemy import CursorResult, Executable, MetaData
 from sqlalchemy.orm import DeclarativeBase
 
 # Named constraints keep Alembic migrations identical on SQLite and PostgreSQL.
@@ -23,3 +25,9 @@ class Base(DeclarativeBase):
 
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
+
+
+def rows_changed(statement: Executable) -> int:
+    """Run an UPDATE or DELETE in the session; return how many rows it touched."""
+    result = db.session.execute(statement)
+    return int(cast(CursorResult[Any], result).rowcount or 0)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import re
 import smtplib
-import socket
 import ssl
 import tempfile
 from dataclasses import dataclass
@@ -67,7 +66,9 @@ class SmtpSettings:
         )
 
 
-def send_message(message: EmailMessage, smtp_url: str | None, mail_dir: Path | None) -> None:
+def send_message(
+    message: EmailMessage, smtp_url: str | None, mail_dir: Path | None
+) -> None:
     """Send over SMTP when configured, else write an `.eml` file."""
     if smtp_url:
         send_over_smtp(message, SmtpSettings.from_url(smtp_url))
@@ -81,14 +82,17 @@ def write_eml(message: EmailMessage, mail_dir: Path) -> Path:
     """Write the message whole (temp file, then rename) into `mail_dir`."""
     try:
         mail_dir.mkdir(parents=True, exist_ok=True)
-        stem = re.sub(r"[^A-Za-z0-9.-]", "", str(message["Message-ID"]))[:120]
+        message_id = str(message["Message-ID"]).strip("<>")
+        stem = re.sub(r"[^A-Za-z0-9.@-]", "_", message_id)[:120]
         fd, temp = tempfile.mkstemp(dir=mail_dir, suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
             handle.write(message.as_bytes())
         target = mail_dir / f"{stem}.eml"
         os.replace(temp, target)
     except OSError as exc:
-        raise RetryableDeliveryError(f"cannot write to the mail folder: {exc.strerror}") from exc
+        raise RetryableDeliveryError(
+            f"cannot write to the mail folder: {exc.strerror}"
+        ) from exc
     return target
 
 
@@ -99,7 +103,9 @@ def send_over_smtp(message: EmailMessage, settings: SmtpSettings) -> None:
     try:
         client = _connect(settings)
     except (OSError, smtplib.SMTPException) as exc:
-        raise RetryableDeliveryError(f"cannot reach the SMTP server: {type(exc).__name__}") from exc
+        raise RetryableDeliveryError(
+            f"cannot reach the SMTP server: {type(exc).__name__}"
+        ) from exc
     try:
         _before_data(client, sender, recipients)
         _data(client, message.as_bytes())
@@ -118,11 +124,15 @@ def _hang_up(client: smtplib.SMTP) -> None:
 def _connect(settings: SmtpSettings) -> smtplib.SMTP:
     if settings.tls == "ssl":
         client: smtplib.SMTP = smtplib.SMTP_SSL(
-            settings.host, settings.port, timeout=SMTP_TIMEOUT_SECONDS,
+            settings.host,
+            settings.port,
+            timeout=SMTP_TIMEOUT_SECONDS,
             context=ssl.create_default_context(),
         )
     else:
-        client = smtplib.SMTP(settings.host, settings.port, timeout=SMTP_TIMEOUT_SECONDS)
+        client = smtplib.SMTP(
+            settings.host, settings.port, timeout=SMTP_TIMEOUT_SECONDS
+        )
     client.ehlo()
     if settings.tls == "starttls":
         client.starttls(context=ssl.create_default_context())
@@ -146,7 +156,9 @@ def _before_data(client: smtplib.SMTP, sender: str, recipients: list[str]) -> No
         if code != 354:
             raise RetryableDeliveryError(f"DATA refused ({code})")
     except (OSError, smtplib.SMTPException) as exc:
-        raise RetryableDeliveryError(f"SMTP failed before DATA: {type(exc).__name__}") from exc
+        raise RetryableDeliveryError(
+            f"SMTP failed before DATA: {type(exc).__name__}"
+        ) from exc
 
 
 def _data(client: smtplib.SMTP, payload: bytes) -> None:
@@ -158,7 +170,9 @@ def _data(client: smtplib.SMTP, payload: bytes) -> None:
     try:
         client.send(body + b".\r\n")
         code, reply = client.getreply()
-    except (OSError, smtplib.SMTPException, socket.timeout) as exc:
-        raise UnknownOutcomeError(f"no answer after DATA: {type(exc).__name__}") from exc
+    except (TimeoutError, OSError, smtplib.SMTPException) as exc:
+        raise UnknownOutcomeError(
+            f"no answer after DATA: {type(exc).__name__}"
+        ) from exc
     if code != 250:
         raise RejectedDeliveryError(f"message refused after DATA ({code})")

@@ -61,7 +61,10 @@ def replan_thank_yous(application: Application, policy: Policy) -> None:
                     reason="planned after the round's last interview",
                 )
             )
-        elif touchpoint.status in (TouchpointStatus.PLANNED, TouchpointStatus.CANCELLED):
+        elif touchpoint.status in (
+            TouchpointStatus.PLANNED,
+            TouchpointStatus.CANCELLED,
+        ):
             touchpoint.status = TouchpointStatus.PLANNED
             touchpoint.due_at = plan.due_at
             touchpoint.reason = "planned after the round's last interview"

@@ -56,7 +56,9 @@ def load_policy(path: str | Path | None) -> Policy:
     try:
         raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except OSError as exc:
-        raise PolicyError(f"POLICY_FILE {path}: cannot be read ({exc.strerror})") from exc
+        raise PolicyError(
+            f"POLICY_FILE {path}: cannot be read ({exc.strerror})"
+        ) from exc
     except tomllib.TOMLDecodeError as exc:
         raise PolicyError(f"POLICY_FILE {path}: not valid TOML ({exc})") from exc
     return policy_from_mapping(raw)
@@ -86,7 +88,7 @@ def _build(cls: type, raw: Mapping[str, Any], prefix: str) -> Any:
 
 
 def _convert(kind: Any, value: Any, key: str) -> Any:
-    if is_dataclass(kind):
+    if isinstance(kind, type) and is_dataclass(kind):
         return _build(kind, value, prefix=f"{key}.")
     if kind is time:
         return _parse_clock_time(value, key)
@@ -108,7 +110,7 @@ def _parse_clock_time(value: Any, key: str) -> time:
             return time.fromisoformat(value)
         except ValueError:
             pass
-    raise PolicyError(f"{key}: must be a time of day such as \"21:00\"")
+    raise PolicyError(f'{key}: must be a time of day such as "21:00"')
 
 
 def _check_zone(key: str, name: str) -> None:

@@ -50,7 +50,11 @@ def apply_event(source: str, event: Mapping[str, Any]) -> Application:
         application.source_updated_at = stamp
     if "interview" in data:
         _upsert_interview(
-            source, application, data["interview"], INTERVIEW_STATES[event["type"]], stamp
+            source,
+            application,
+            data["interview"],
+            INTERVIEW_STATES[event["type"]],
+            stamp,
         )
     db.session.flush()
     return application
@@ -66,7 +70,9 @@ def _by_external_id(model: Any, source: str, external_id: str) -> Any:
     ).one_or_none()
 
 
-def _upsert_candidate(source: str, fields: Mapping[str, Any], stamp: datetime) -> Candidate:
+def _upsert_candidate(
+    source: str, fields: Mapping[str, Any], stamp: datetime
+) -> Candidate:
     candidate = _by_external_id(Candidate, source, fields["id"])
     if candidate is None:
         candidate = Candidate(source=source, external_id=fields["id"])
@@ -93,11 +99,16 @@ def _upsert_application(
     _copy(fields, application, ("job_title",))
     _copy_prefixed(fields.get("employer"), application, "employer_")
     if "hiring_manager" in fields:
-        _copy_prefixed(fields["hiring_manager"] or _cleared_manager(), application,
-                       "hiring_manager_")
+        _copy_prefixed(
+            fields["hiring_manager"] or _cleared_manager(),
+            application,
+            "hiring_manager_",
+        )
     if "decision_deadline" in fields:
         application.decision_deadline = fields["decision_deadline"]
-        application.decision_deadline_source = "ats" if fields["decision_deadline"] else None
+        application.decision_deadline_source = (
+            "ats" if fields["decision_deadline"] else None
+        )
     if "recruiter" in fields:
         application.recruiter = _recruiter(fields["recruiter"])
     return application
@@ -146,8 +157,12 @@ def _upsert_interview(
         interview.utc_offset_minutes = int(offset.total_seconds() // 60)
     if "interviewers" in fields:
         interview.interviewers = [
-            Interviewer(position=index, name=person["name"], title=person.get("title"),
-                        email=person.get("email"))
+            Interviewer(
+                position=index,
+                name=person["name"],
+                title=person.get("title"),
+                email=person.get("email"),
+            )
             for index, person in enumerate(fields["interviewers"] or [])
         ]
 

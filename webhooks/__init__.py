@@ -31,7 +31,7 @@ class PayloadError(Exception):
 class Delivery:
     """What the receiver hands a source: headers and the exact bytes received."""
 
-    headers: Mapping[str, str]
+    headers: Mapping[str, str]  # names in lower case
     body: bytes
     received_at: datetime
 
@@ -54,7 +54,7 @@ class WebhookSource(abc.ABC):
 
     @abc.abstractmethod
     def validate(self, payload: Any) -> str:
-        """Check the parsed body without I/O; return its event type or raise PayloadError."""
+        """Check the parsed body without I/O; return its type or raise PayloadError."""
 
     @abc.abstractmethod
     def normalise(self, payload: Any) -> list[dict[str, Any]]:

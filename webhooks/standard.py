@@ -1,4 +1,4 @@
-"""Standard Webhooks: our canonical event format, signed as standardwebhooks.com says."""
+"""Standard Webhooks: our canonical events, signed as standardwebhooks.com says."""
 
 from __future__ import annotations
 

@@ -38,7 +38,9 @@ def group_rounds(interviews: Iterable[HeldInterview], zone: tzinfo) -> list[Roun
     """Group interviews by the calendar day, in `zone`, on which each ends."""
     by_day: dict[date, list[HeldInterview]] = {}
     for interview in interviews:
-        by_day.setdefault(interview.ends_at.astimezone(zone).date(), []).append(interview)
+        by_day.setdefault(interview.ends_at.astimezone(zone).date(), []).append(
+            interview
+        )
     return [
         Round(
             local_date=day,

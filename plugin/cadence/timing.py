@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, time, timedelta, timezone, tzinfo
+from datetime import UTC, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
 
@@ -13,7 +13,7 @@ def candidate_zone(
     interview_offsets_minutes: Iterable[int | None],
     firm_tz: str,
 ) -> tzinfo:
-    """Pick the candidate's zone: their own, the employer's, the interview's, the firm's."""
+    """Pick the candidate's zone: own, else employer's, interview's, firm's."""
     for name in (candidate_tz, employer_tz):
         if name:
             return ZoneInfo(name)
@@ -33,7 +33,9 @@ def in_quiet_hours(instant: datetime, zone: tzinfo, start: time, end: time) -> b
     return local >= start or local < end
 
 
-def out_of_quiet_hours(instant: datetime, zone: tzinfo, start: time, end: time) -> datetime:
+def out_of_quiet_hours(
+    instant: datetime, zone: tzinfo, start: time, end: time
+) -> datetime:
     """Return `instant`, or the first moment after it when quiet hours have ended."""
     if not in_quiet_hours(instant, zone, start, end):
         return instant
@@ -47,7 +49,9 @@ def out_of_quiet_hours(instant: datetime, zone: tzinfo, start: time, end: time) 
 
 def _first_real_instant(local: datetime) -> datetime:
     """Move a wall-clock time that falls in a spring-forward gap to just after it."""
-    as_utc = local.astimezone(timezone.utc)
-    if as_utc.astimezone(local.tzinfo).replace(tzinfo=None) == local.replace(tzinfo=None):
+    as_utc = local.astimezone(UTC)
+    if as_utc.astimezone(local.tzinfo).replace(tzinfo=None) == local.replace(
+        tzinfo=None
+    ):
         return local
     return as_utc.astimezone(local.tzinfo)

@@ -10,7 +10,7 @@ from sqlalchemy import update
 
 from .. import clock
 from ..emails import build_message, new_message_id, render_email
-from ..extensions import db
+from ..extensions import db, rows_changed
 from ..mail import (
     RejectedDeliveryError,
     RetryableDeliveryError,
@@ -37,10 +37,14 @@ def deliver_email(email_id: int) -> None:
     rendered = render_email(email)
     message_id = email.message_id or new_message_id(email.id)
     message = build_message(email, rendered, message_id)
-    if not _claim_for_sending(email, message_id, rendered.subject, rendered.text, rendered.html):
+    if not _claim_for_sending(
+        email, message_id, rendered.subject, rendered.text, rendered.html
+    ):
         return
     try:
-        send_message(message, current_app.config["SMTP_URL"], current_app.config["MAIL_DIR"])
+        send_message(
+            message, current_app.config["SMTP_URL"], current_app.config["MAIL_DIR"]
+        )
     except RetryableDeliveryError as exc:
         _retry_later(email, str(exc))
     except RejectedDeliveryError as exc:
@@ -72,9 +76,11 @@ def _claim_for_sending(
     email: OutboundEmail, message_id: str, subject: str, text: str, html: str
 ) -> bool:
     """Move pending -> sending in one conditional UPDATE, then commit before SMTP."""
-    claimed = db.session.execute(
+    claimed = rows_changed(
         update(OutboundEmail)
-        .where(OutboundEmail.id == email.id, OutboundEmail.status == EmailStatus.PENDING)
+        .where(
+            OutboundEmail.id == email.id, OutboundEmail.status == EmailStatus.PENDING
+        )
         .values(
             status=EmailStatus.SENDING,
             message_id=message_id,
@@ -86,7 +92,7 @@ def _claim_for_sending(
             updated_at=clock.now(),
         )
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     db.session.commit()
     if claimed == 1:
         db.session.refresh(email)
@@ -96,8 +102,12 @@ def _claim_for_sending(
 def _retry_later(email: OutboundEmail, error: str) -> None:
     email.last_error = error
     if email.attempts >= MAX_ATTEMPTS:
-        _finish(email, EmailStatus.FAILED, TouchpointStatus.SKIPPED,
-                f"gave up after {email.attempts} attempts: {error}")
+        _finish(
+            email,
+            EmailStatus.FAILED,
+            TouchpointStatus.SKIPPED,
+            f"gave up after {email.attempts} attempts: {error}",
+        )
         return
     email.status = EmailStatus.PENDING
     # Back off 2, 4, 8, 16 minutes; the tick queues it again when due.

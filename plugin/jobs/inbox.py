@@ -67,5 +67,9 @@ def _record_failure(event_id: int, exc: Exception) -> None:
         event.next_attempt_at = clock.now() + timedelta(minutes=2**event.attempts)
         event.enqueued_at = None
     db.session.commit()
-    log.warning("inbox event %s failed (%s), attempt %s", event_id, type(exc).__name__,
-                event.attempts)
+    log.warning(
+        "inbox event %s failed (%s), attempt %s",
+        event_id,
+        type(exc).__name__,
+        event.attempts,
+    )

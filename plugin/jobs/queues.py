@@ -69,8 +69,11 @@ def enqueue(queue_name: str, func: Any, *args: Any, job_id: str) -> bool:
             func, *args, job_id=job_id, result_ttl=3600, failure_ttl=7 * 86400
         )
     except redis.RedisError as exc:
-        log.warning("could not queue job %s (%s); the next tick retries", job_id,
-                    type(exc).__name__)
+        log.warning(
+            "could not queue job %s (%s); the next tick retries",
+            job_id,
+            type(exc).__name__,
+        )
         return False
     return True
 

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import insert, or_, select, update
 
 from .. import clock
-from ..extensions import db
+from ..extensions import db, rows_changed
 from ..models import (
     EmailStatus,
     InboxEvent,
@@ -111,19 +111,27 @@ def queue_due_events(at: datetime) -> int:
     """Queue processing of stored deliveries whose job was lost or is due a retry."""
     ids = _mark_enqueued(InboxEvent, InboxStatus.PENDING, at)
     for event_id in ids:
-        enqueue(EVENTS_QUEUE, process_inbox_event, event_id, job_id=f"inbox-event-{event_id}")
+        enqueue(
+            EVENTS_QUEUE,
+            process_inbox_event,
+            event_id,
+            job_id=f"inbox-event-{event_id}",
+        )
     return len(ids)
 
 
-def _mark_enqueued(model: type[OutboundEmail] | type[InboxEvent], status: str,
-                   at: datetime) -> list[int]:
+def _mark_enqueued(
+    model: type[OutboundEmail] | type[InboxEvent], status: str, at: datetime
+) -> list[int]:
     ids = list(
         db.session.scalars(
             select(model.id)
             .where(
                 model.status == status,
                 model.next_attempt_at <= at,
-                or_(model.enqueued_at.is_(None), model.enqueued_at < at - REQUEUE_AFTER),
+                or_(
+                    model.enqueued_at.is_(None), model.enqueued_at < at - REQUEUE_AFTER
+                ),
             )
             .order_by(model.next_attempt_at)
             .limit(BATCH_SIZE)
@@ -143,15 +151,18 @@ def _mark_enqueued(model: type[OutboundEmail] | type[InboxEvent], status: str,
 
 def mark_abandoned_sending(at: datetime) -> int:
     """Move "sending" rows past their lease to "unknown": never resent automatically."""
-    result = db.session.execute(
+    marked = rows_changed(
         update(OutboundEmail)
         .where(
             OutboundEmail.status == EmailStatus.SENDING,
             OutboundEmail.sending_started_at < at - SENDING_LEASE,
         )
-        .values(status=EmailStatus.UNKNOWN, updated_at=at,
-                last_error="no outcome recorded within the sending lease")
+        .values(
+            status=EmailStatus.UNKNOWN,
+            updated_at=at,
+            last_error="no outcome recorded within the sending lease",
+        )
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
-    return int(result.rowcount or 0)
+    return marked

@@ -35,7 +35,7 @@ class InterviewStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
-class Application(db.Model):  # type: ignore[name-defined,misc]
+class Application(db.Model):  # type: ignore[name-defined]
     """One candidate's application to one job at one employer."""
 
     __tablename__ = "applications"
@@ -76,7 +76,7 @@ class Application(db.Model):  # type: ignore[name-defined,misc]
         return self.status == ApplicationStatus.ACTIVE
 
 
-class Interview(db.Model):  # type: ignore[name-defined,misc]
+class Interview(db.Model):  # type: ignore[name-defined]
     """One interview slot; a cancelled one is kept so late events cannot revive it."""
 
     __tablename__ = "interviews"
@@ -113,7 +113,7 @@ class Interview(db.Model):  # type: ignore[name-defined,misc]
         return self.status != InterviewStatus.CANCELLED and self.ends_at is not None
 
 
-class Interviewer(db.Model):  # type: ignore[name-defined,misc]
+class Interviewer(db.Model):  # type: ignore[name-defined]
     """A person the candidate meets in an interview."""
 
     __tablename__ = "interviewers"

@@ -21,7 +21,7 @@ class InboxStatus(enum.StrEnum):
     FAILED = "failed"
 
 
-class InboxEvent(db.Model):  # type: ignore[name-defined,misc]
+class InboxEvent(db.Model):  # type: ignore[name-defined]
     """One delivery from a source, unique per (source, delivery id)."""
 
     __tablename__ = "inbox_events"

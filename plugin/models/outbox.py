@@ -26,7 +26,7 @@ class EmailStatus(enum.StrEnum):
     SKIPPED = "skipped"
 
 
-class OutboundEmail(db.Model):  # type: ignore[name-defined,misc]
+class OutboundEmail(db.Model):  # type: ignore[name-defined]
     """An email to a candidate, from its creation to the SMTP server's answer."""
 
     __tablename__ = "outbound_emails"

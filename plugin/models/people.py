@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .application import Application
 
 
-class Recruiter(db.Model):  # type: ignore[name-defined,misc]
+class Recruiter(db.Model):  # type: ignore[name-defined]
     """A recruiter of the firm, created from events and known by email."""
 
     __tablename__ = "recruiters"
@@ -30,7 +30,7 @@ class Recruiter(db.Model):  # type: ignore[name-defined,misc]
     applications: Mapped[list[Application]] = relationship(back_populates="recruiter")
 
 
-class Candidate(db.Model):  # type: ignore[name-defined,misc]
+class Candidate(db.Model):  # type: ignore[name-defined]
     """A person looking for work; one candidate has many applications."""
 
     __tablename__ = "candidates"

@@ -30,7 +30,7 @@ class TouchpointStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
-class Touchpoint(db.Model):  # type: ignore[name-defined,misc]
+class Touchpoint(db.Model):  # type: ignore[name-defined]
     """One step for one application (and round), with when it is due and why."""
 
     __tablename__ = "touchpoints"

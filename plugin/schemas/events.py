@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import (
+    EXCLUDE,
+    Schema,
+    ValidationError,
+    fields,
+    validate,
+    validates_schema,
+)
 
 from .fields import ExternalId, TimeZoneName
 
@@ -106,7 +113,9 @@ class EventSchema(_Lenient):
             return
         interview = data.get("interview")
         if interview is None:
-            raise ValidationError({"data": {"interview": ["Required for interview events."]}})
+            raise ValidationError(
+                {"data": {"interview": ["Required for interview events."]}}
+            )
         if kind in ("interview.scheduled", "interview.rescheduled"):
             _require_schedule(data, interview)
 

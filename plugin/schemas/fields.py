@@ -11,7 +11,9 @@ from marshmallow import ValidationError, fields
 class ExternalId(fields.Field):
     """An ATS's own id: a non-empty string, or a whole number kept as text."""
 
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Any, **kwargs: Any
+    ) -> str:
         if isinstance(value, bool) or not isinstance(value, str | int):
             raise ValidationError("Must be a string or a whole number.")
         text = str(value).strip()
@@ -23,7 +25,9 @@ class ExternalId(fields.Field):
 class TimeZoneName(fields.String):
     """An IANA time zone name such as "America/Chicago"."""
 
-    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Any, **kwargs: Any
+    ) -> str:
         name = super()._deserialize(value, attr, data, **kwargs)
         try:
             ZoneInfo(name)

@@ -29,8 +29,12 @@ def register(app: Flask) -> None:
 
 
 def _too_large(exc: RequestEntityTooLarge) -> tuple[Response, int]:
-    return error_response(413, "payload_too_large", "The body is over the size limit.",
-                          {"body": ["Larger than the size limit."]})
+    return error_response(
+        413,
+        "payload_too_large",
+        "The body is over the size limit.",
+        {"body": ["Larger than the size limit."]},
+    )
 
 
 def _http_error(exc: HTTPException) -> tuple[Response, int]:

@@ -31,27 +31,40 @@ def receive(source_name: str) -> tuple[Response, int]:
     """Take one delivery from an ATS source."""
     source = get_source(source_name)
     if source is None:
-        return error_response(404, "unknown_source", f"No source called {source_name!r}.",
-                              {"source": ["Unknown webhook source."]})
-    delivery = Delivery(headers=request.headers, body=request.get_data(cache=False),
-                        received_at=clock.now())
+        return error_response(
+            404,
+            "unknown_source",
+            f"No source called {source_name!r}.",
+            {"source": ["Unknown webhook source."]},
+        )
+    delivery = Delivery(
+        headers={name.lower(): value for name, value in request.headers.items()},
+        body=request.get_data(cache=False),
+        received_at=clock.now(),
+    )
     try:
         source.verify(delivery, current_app.config[source.secrets_setting])
         delivery_id = source.delivery_id(delivery)
     except SignatureError as exc:
         log.info("webhook %s refused: %s", source_name, exc)
-        return error_response(401, "invalid_signature", str(exc),
-                              {"webhook-signature": [str(exc)]})
+        return error_response(
+            401, "invalid_signature", str(exc), {"webhook-signature": [str(exc)]}
+        )
     try:
         payload = json.loads(delivery.body)
     except (UnicodeDecodeError, json.JSONDecodeError):
-        return error_response(400, "invalid_json", "The body is not JSON.",
-                              {"body": ["Not a JSON document."]})
+        return error_response(
+            400,
+            "invalid_json",
+            "The body is not JSON.",
+            {"body": ["Not a JSON document."]},
+        )
     try:
         event_type = source.validate(payload)
     except PayloadError as exc:
-        return error_response(422, "invalid_event", "The event breaks the schema.",
-                              exc.fields)
+        return error_response(
+            422, "invalid_event", "The event breaks the schema.", exc.fields
+        )
     return _store_and_queue(source, delivery_id, event_type, delivery.body)
 
 
@@ -61,22 +74,31 @@ def _store_and_queue(
     known = _known_delivery(source.name, delivery_id)
     if known is not None:
         return jsonify(status="duplicate", id=known), 200
-    event = InboxEvent(source=source.name, delivery_id=delivery_id,
-                       event_type=event_type, raw_body=body)
+    event = InboxEvent(
+        source=source.name,
+        delivery_id=delivery_id,
+        event_type=event_type,
+        raw_body=body,
+    )
     try:
         db.session.add(event)
         db.session.commit()
     except IntegrityError:
         # The sender's retry raced its first attempt: the first one is stored.
         db.session.rollback()
-        return jsonify(status="duplicate", id=_known_delivery(source.name, delivery_id)), 200
+        return jsonify(
+            status="duplicate", id=_known_delivery(source.name, delivery_id)
+        ), 200
     except SQLAlchemyError as exc:
         db.session.rollback()
         log.error("webhook %s could not be stored: %s", source.name, type(exc).__name__)
-        return error_response(503, "storage_unavailable",
-                              "The event could not be stored; please retry.")
+        return error_response(
+            503, "storage_unavailable", "The event could not be stored; please retry."
+        )
     event_id = event.id
-    enqueue(EVENTS_QUEUE, process_inbox_event, event_id, job_id=f"inbox-event-{event_id}")
+    enqueue(
+        EVENTS_QUEUE, process_inbox_event, event_id, job_id=f"inbox-event-{event_id}"
+    )
     return jsonify(status="accepted", id=event_id), 202
 
 

@@ -1,0 +1,15 @@
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DATA_DIR=/data
+WORKDIR /srv/followup
+
+COPY pyproject.toml README.md LICENSE ./
+COPY plugin ./plugin
+COPY webhooks ./webhooks
+COPY templates ./templates
+RUN pip install --no-cache-dir . && useradd --system --home /data followup \
+    && mkdir -p /data && chown followup /data
+
+USER followup
+EXPOSE 8000
+CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--workers", "2", "plugin.wsgi:app"]

@@ -1,0 +1,31 @@
+# Two commands do all set-up on a fresh machine (Python 3.11+ and make needed):
+#   make run    serve on the embedded default (SQLite, jobs inline, mail to files)
+#   make test   run the test suite
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test lint install clean
+
+run: $(BIN)/followup
+	$(BIN)/followup run
+
+test: $(BIN)/followup
+	$(BIN)/pytest
+
+lint: $(BIN)/followup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+install: $(BIN)/followup
+
+# Re-installs whenever pyproject.toml changes.
+$(BIN)/followup: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,162 @@
+"""Delivery: committed as "sending" first, retried only before DATA, never twice."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import select, update
+
+from plugin import clock
+from plugin.jobs.delivery import MAX_ATTEMPTS, deliver_email
+from plugin.jobs.tick import run_tick
+from plugin.models import (
+    Application,
+    ApplicationStatus,
+    EmailStatus,
+    OutboundEmail,
+    Touchpoint,
+    TouchpointStatus,
+)
+
+from ..conftest import interview_event
+
+DUE = datetime(2026, 12, 1, 22, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def queued_email(db, post_event, run_jobs):
+    """One thank-you, claimed by a tick: an outbox row ready for delivery."""
+    post_event(interview_event())
+    run_jobs()
+    with clock.frozen_at(DUE):
+        run_tick()
+    return db.session.scalars(select(OutboundEmail)).one().id
+
+
+def email_row(db, email_id) -> OutboundEmail:
+    db.session.expire_all()
+    return db.session.get(OutboundEmail, email_id)
+
+
+def test_refusal_before_data_is_retried_later_then_sent(
+    db, smtp, queued_email, run_jobs
+):
+    smtp.rcpt_reply = "451 4.3.0 try again later"
+    with clock.frozen_at(DUE):
+        run_jobs()
+    email = email_row(db, queued_email)
+    assert (email.status, email.attempts) == (EmailStatus.PENDING, 1)
+    assert email.next_attempt_at == DUE + timedelta(minutes=2)
+
+    smtp.rcpt_reply = None
+    with clock.frozen_at(DUE + timedelta(minutes=1)):
+        run_tick()
+        run_jobs()
+    assert smtp.messages == []  # not due again yet
+    with clock.frozen_at(DUE + timedelta(minutes=2)):
+        run_tick()
+        run_jobs()
+
+    assert len(smtp.messages) == 1
+    assert email_row(db, queued_email).status == EmailStatus.SENT
+
+
+def test_message_id_is_kept_across_retries(db, smtp, queued_email, run_jobs):
+    smtp.rcpt_reply = "451 try later"
+    with clock.frozen_at(DUE):
+        run_jobs()
+    first_id = email_row(db, queued_email).message_id
+    smtp.rcpt_reply = None
+    with clock.frozen_at(DUE + timedelta(minutes=5)):
+        run_tick()
+        run_jobs()
+
+    assert smtp.messages[0]["Message-ID"] == first_id
+
+
+def test_gives_up_after_max_attempts(db, smtp, queued_email, run_jobs):
+    smtp.rcpt_reply = "451 try later"
+    at = DUE
+    for _ in range(MAX_ATTEMPTS):
+        with clock.frozen_at(at):
+            run_tick()
+            run_jobs()
+        at += timedelta(hours=1)
+
+    email = email_row(db, queued_email)
+    assert (email.status, email.attempts) == (EmailStatus.FAILED, MAX_ATTEMPTS)
+    assert (
+        db.session.get(Touchpoint, email.touchpoint_id).status
+        == TouchpointStatus.SKIPPED
+    )
+
+
+def test_refusal_after_data_is_final(db, smtp, queued_email, run_jobs):
+    smtp.data_reply = "554 5.7.1 message refused"
+    with clock.frozen_at(DUE):
+        run_jobs()
+        run_tick()
+        run_jobs()
+
+    email = email_row(db, queued_email)
+    assert email.status == EmailStatus.FAILED
+    assert email.attempts == 1
+
+
+def test_no_answer_after_data_is_unknown_and_never_resent(
+    db, smtp, queued_email, run_jobs
+):
+    smtp.hang_up_after_data = True
+    with clock.frozen_at(DUE):
+        run_jobs()
+    smtp.hang_up_after_data = False
+    for minutes in (1, 30, 600):
+        with clock.frozen_at(DUE + timedelta(minutes=minutes)):
+            run_tick()
+            run_jobs()
+
+    assert email_row(db, queued_email).status == EmailStatus.UNKNOWN
+    assert smtp.messages == []
+
+
+def test_rerun_of_the_job_sends_nothing_more(app, db, smtp, queued_email, run_jobs):
+    with clock.frozen_at(DUE):
+        run_jobs()
+        deliver_email(queued_email)  # as RQ re-running an abandoned job would
+
+    assert len(smtp.messages) == 1
+
+
+def test_worker_killed_while_sending_leaves_unknown_after_the_lease(
+    db, smtp, queued_email
+):
+    db.session.execute(
+        update(OutboundEmail).values(status=EmailStatus.SENDING, sending_started_at=DUE)
+    )
+    db.session.commit()
+
+    with clock.frozen_at(DUE + timedelta(minutes=11)):
+        report = run_tick()
+
+    assert report.emails_marked_unknown == 1
+    assert email_row(db, queued_email).status == EmailStatus.UNKNOWN
+
+
+def test_decision_after_the_claim_is_rechecked_at_send_time(
+    db, smtp, queued_email, run_jobs
+):
+    db.session.execute(update(Application).values(status=ApplicationStatus.HIRED))
+    db.session.commit()
+
+    with clock.frozen_at(DUE):
+        run_jobs()
+
+    email = email_row(db, queued_email)
+    assert email.status == EmailStatus.SKIPPED
+    touchpoint = db.session.get(Touchpoint, email.touchpoint_id)
+    assert (touchpoint.status, touchpoint.reason) == (
+        TouchpointStatus.SKIPPED,
+        "the application is hired",
+    )
+    assert smtp.messages == []

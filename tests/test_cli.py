@@ -1,0 +1,103 @@
+"""The `followup` command line."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from plugin.cli import main
+
+from .conftest import interview_event
+
+
+def test_tick_at_sends_what_is_due_at_that_instant(
+    app, runner, smtp, post_event, run_jobs
+):
+    post_event(interview_event())
+    run_jobs()
+
+    result = runner.invoke(args=["tick", "--at", "2026-12-01T16:00:00-06:00"])
+    run_jobs()
+
+    assert result.exit_code == 0, result.output
+    assert "1 step(s) claimed, 1 email(s) queued" in result.output
+    assert len(smtp.messages) == 1
+
+
+@pytest.mark.parametrize("value", ["tomorrow", "2026-12-01T16:00:00"])
+def test_tick_at_refuses_unclear_instants(runner, value):
+    result = runner.invoke(args=["tick", "--at", value])
+
+    assert result.exit_code == 2
+    assert value in result.output
+
+
+def test_worker_explains_that_inline_jobs_need_no_worker(inline_app):
+    result = inline_app.test_cli_runner().invoke(args=["worker", "--burst"])
+
+    assert result.exit_code == 2
+    assert "REDIS_URL is not set" in result.output
+
+
+def test_worker_runs_queued_jobs_with_an_app_context(app, db, runner, post_event):
+    from sqlalchemy import select
+
+    from plugin.models import InboxEvent, InboxStatus
+
+    post_event(interview_event())
+
+    result = runner.invoke(args=["worker", "--burst"])
+
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert db.session.scalars(select(InboxEvent)).one().status == InboxStatus.PROCESSED
+
+
+def test_scheduler_refuses_a_zero_interval(runner):
+    result = runner.invoke(args=["scheduler"])
+
+    assert result.exit_code == 2
+    assert "TICK_INTERVAL is 0" in result.output
+
+
+def test_demo_prints_the_thank_you_the_candidate_got(tmp_path):
+    from click.testing import CliRunner
+
+    result = CliRunner().invoke(main, ["demo", "--keep", str(tmp_path / "demo")])
+
+    assert result.exit_code == 0, result.output
+    assert "(first delivery): 202 accepted" in result.output
+    assert "(the ATS retries): 200 duplicate" in result.output
+    assert "1 email(s) in" in result.output
+    assert "Dear Lee Park," in result.output and "Dear Amara Nwosu," in result.output
+    assert len(list((tmp_path / "demo" / "mail").glob("*.eml"))) == 1
+
+
+def test_console_script_lists_the_fixed_verbs(tmp_path):
+    script = Path(sys.executable).parent / "followup"
+    env = {"PATH": os.environ["PATH"], "DATA_DIR": str(tmp_path)}
+
+    result = subprocess.run(
+        [str(script), "--help"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+        timeout=60,
+    )
+
+    for verb in ("run", "worker", "scheduler", "tick", "demo", "db"):
+        assert f"  {verb} " in result.stdout
+
+
+def test_clock_is_frozen_only_inside_the_tick(runner):
+    runner.invoke(args=["tick", "--at", "2020-01-01T00:00:00Z"])
+
+    from plugin import clock
+
+    assert clock.now() > datetime(2026, 1, 1, tzinfo=UTC)
