@@ -101,3 +101,69 @@ def test_clock_is_frozen_only_inside_the_tick(runner):
     from plugin import clock
 
     assert clock.now() > datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def _start(args: list[str], tmp_path: Path, **env: str) -> subprocess.Popen[str]:
+    script = Path(sys.executable).parent / "followup"
+    environ = {"PATH": os.environ["PATH"], "DATA_DIR": str(tmp_path / "data"), **env}
+    return subprocess.Popen(
+        [str(script), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=environ,
+        cwd=tmp_path,
+    )
+
+
+def _read_until(process: subprocess.Popen[str], marker: str) -> str:
+    seen = []
+    assert process.stdout is not None
+    for line in process.stdout:
+        seen.append(line)
+        if marker in line:
+            return "".join(seen)
+    raise AssertionError("".join(seen))
+
+
+def test_run_serves_the_embedded_default_and_prints_its_folder(tmp_path):
+    import json
+    import urllib.request
+
+    from .conftest import _free_port
+
+    port = _free_port()
+    process = _start(["run", "--port", str(port)], tmp_path, TICK_INTERVAL="1")
+    try:
+        output = _read_until(process, "Running on")
+        with urllib.request.urlopen(
+            f"http://127.0.0.1:{port}/healthz", timeout=10
+        ) as r:
+            health = json.load(r)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+    assert f"Data folder: {tmp_path / 'data'}" in output
+    assert "Jobs: inline" in output and "Tick: every 1 s" in output
+    assert health == {"status": "ok", "database": "ok", "redis": "not configured"}
+    assert (tmp_path / "data" / "followup.sqlite3").exists()
+
+
+def test_scheduler_ticks_and_stops_cleanly_on_sigterm(tmp_path):
+    import signal
+
+    from click.testing import CliRunner
+
+    CliRunner().invoke(
+        main, ["db", "upgrade"], env={"DATA_DIR": str(tmp_path / "data")}
+    )
+    process = _start(["scheduler"], tmp_path, TICK_INTERVAL="1")
+    try:
+        output = _read_until(process, "tick at")
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=10) == 0
+    finally:
+        process.kill()
+
+    assert "Ticking every 1 s" in output
