@@ -26,3 +26,17 @@ def frozen_at(instant: datetime) -> Iterator[datetime]:
         yield instant
     finally:
         _frozen_at.reset(token)
+
+
+@contextmanager
+def as_of(queued_at: str | None) -> Iterator[datetime]:
+    """Run a job at the later of the tick that queued it and now.
+
+    A tick moved forward with `--at` hands its instant to the jobs it queues, so a
+    worker acts as of that moment too; an ordinary tick's instant is already past.
+    """
+    instant = now()
+    if queued_at:
+        instant = max(instant, datetime.fromisoformat(queued_at))
+    with frozen_at(instant):
+        yield instant

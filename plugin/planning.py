@@ -1,16 +1,35 @@
-"""Apply the cadence core's decisions to an application's touchpoints."""
+"""Apply the cadence core's decisions to an application's touchpoints.
+
+The core decides from facts; this module gathers the facts from the database and
+writes the plan back, recording every change on the application's timeline.
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta, tzinfo
+from datetime import date, datetime, tzinfo
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from .cadence.rounds import HeldInterview, group_rounds, plan_thank_yous
+from . import clock
+from .cadence.plan import plan_cadence
+from .cadence.steps import ApplicationFacts, DoneStep, InterviewFacts, Plan, Step
 from .cadence.timing import candidate_zone
 from .extensions import db
-from .models import Application, Step, Touchpoint, TouchpointStatus
+from .models import (
+    Application,
+    EmailStatus,
+    OutboundEmail,
+    TimelineEntry,
+    Touchpoint,
+    TouchpointStatus,
+)
+from .models.types import UTCDateTime
 from .policy import Policy
+
+# Touchpoints in these states are settled: the planner never changes them.
+SETTLED = (TouchpointStatus.QUEUED, TouchpointStatus.SENT, TouchpointStatus.SKIPPED)
+COACHING_TEMPLATES = tuple(step.value for step in Step)
 
 
 def zone_of(application: Application, policy: Policy) -> tzinfo:
@@ -23,56 +42,186 @@ def zone_of(application: Application, policy: Policy) -> tzinfo:
     )
 
 
-def replan_thank_yous(application: Application, policy: Policy) -> None:
-    """Make the planned thank-yous match the application's rounds as known now."""
-    existing = {
-        tp.round_date: tp
-        for tp in db.session.scalars(
-            select(Touchpoint).filter_by(
-                application_id=application.id, step=Step.THANK_YOU
+def employer_zone_of(application: Application, policy: Policy) -> tzinfo:
+    """The employer's zone, else the candidate's (the deadline is theirs)."""
+    if application.employer_timezone:
+        return ZoneInfo(application.employer_timezone)
+    return zone_of(application, policy)
+
+
+def facts_for(
+    application: Application, touchpoints: list[Touchpoint], policy: Policy
+) -> ApplicationFacts:
+    """Everything the core needs about `application`, as of `clock.now()`."""
+    now = clock.now()
+    paused = application.is_paused(now)
+    return ApplicationFacts(
+        status=application.status,
+        candidate_zone=zone_of(application, policy),
+        employer_zone=employer_zone_of(application, policy),
+        interviews=tuple(
+            InterviewFacts(i.id, i.ends_at, i.is_remote)
+            for i in application.interviews
+            if i.is_held and i.ends_at is not None
+        ),
+        decision_deadline=application.decision_deadline,
+        has_mailing_address=bool(application.employer_mailing_address),
+        paused=paused,
+        paused_until=application.paused_until if paused else None,
+        heard_back=application.heard_back_at is not None,
+        emails_stopped=application.emails_stopped_at is not None,
+        candidate_opted_out=application.candidate.opted_out_at is not None,
+        history=tuple(
+            DoneStep(
+                Step(tp.step),
+                tp.slot,
+                tp.updated_at if tp.status == "sent" else tp.due_at,
+                sent=tp.status != TouchpointStatus.SKIPPED,
             )
-        )
-    }
-    if not application.is_active:
-        _cancel_planned(existing.values(), f"the application is {application.status}")
-        return
-    zone = zone_of(application, policy)
-    held = [
-        HeldInterview(i.id, i.ends_at)
-        for i in application.interviews
-        if i.is_held and i.ends_at is not None
-    ]
-    wanted = plan_thank_yous(
-        group_rounds(held, zone),
-        zone,
-        timedelta(minutes=policy.thank_you.delay_minutes),
-        policy.quiet_hours.start,
-        policy.quiet_hours.end,
+            for tp in touchpoints
+            if tp.status in SETTLED
+        ),
     )
-    for plan in wanted:
-        touchpoint = existing.pop(plan.round_date, None)
+
+
+def touchpoints_of(application_id: int) -> list[Touchpoint]:
+    """All touchpoints of one application, in one query."""
+    return list(
+        db.session.scalars(select(Touchpoint).filter_by(application_id=application_id))
+    )
+
+
+def replan(application: Application, policy: Policy) -> Plan:
+    """Make the application's touchpoints match the core's plan as of now."""
+    touchpoints = touchpoints_of(application.id)
+    plan = plan_cadence(facts_for(application, touchpoints, policy), policy)
+    existing = {(tp.step, tp.slot): tp for tp in touchpoints}
+    for step in plan.steps:
+        touchpoint = existing.pop((step.step, step.slot), None)
         if touchpoint is None:
-            db.session.add(
-                Touchpoint(
-                    application_id=application.id,
-                    step=Step.THANK_YOU,
-                    round_date=plan.round_date,
-                    due_at=plan.due_at,
-                    reason="planned after the round's last interview",
-                )
+            touchpoint = Touchpoint(
+                application_id=application.id,
+                step=step.step,
+                slot=step.slot,
+                status=TouchpointStatus.PLANNED,
+                planned_for=step.planned_for,
+                due_at=step.due_at,
+                reason=step.reason,
+            )
+            db.session.add(touchpoint)
+            db.session.flush()
+            add_to_timeline(
+                application.id,
+                "planned",
+                touchpoint,
+                _due_text(step.due_at, step.reason),
             )
         elif touchpoint.status in (
             TouchpointStatus.PLANNED,
             TouchpointStatus.CANCELLED,
         ):
+            if touchpoint.status == TouchpointStatus.CANCELLED or (
+                touchpoint.due_at != step.due_at
+            ):
+                kind = "planned" if touchpoint.status == "cancelled" else "moved"
+                add_to_timeline(
+                    application.id,
+                    kind,
+                    touchpoint,
+                    _due_text(step.due_at, step.reason),
+                )
             touchpoint.status = TouchpointStatus.PLANNED
-            touchpoint.due_at = plan.due_at
-            touchpoint.reason = "planned after the round's last interview"
-    _cancel_planned(existing.values(), "no interview is left in this round")
-
-
-def _cancel_planned(touchpoints: object, reason: str) -> None:
-    for touchpoint in touchpoints:  # type: ignore[attr-defined]
+            touchpoint.planned_for, touchpoint.due_at = step.planned_for, step.due_at
+            touchpoint.reason = step.reason
+    for (step_name, slot), touchpoint in existing.items():
         if touchpoint.status == TouchpointStatus.PLANNED:
-            touchpoint.status = TouchpointStatus.CANCELLED
-            touchpoint.reason = reason
+            reason = plan.skip_reason(Step(step_name), slot) or "no longer needed"
+            touchpoint.status, touchpoint.reason = TouchpointStatus.CANCELLED, reason
+            add_to_timeline(application.id, "cancelled", touchpoint, reason)
+    _record_new_skips(application.id, plan, touchpoints)
+    return plan
+
+
+def _record_new_skips(
+    application_id: int, plan: Plan, touchpoints: list[Touchpoint]
+) -> None:
+    """Log a step the plan declines, once, the first time it declines it."""
+    known = {(tp.step, tp.slot) for tp in touchpoints}
+    logged = set(
+        db.session.execute(
+            select(TimelineEntry.step, TimelineEntry.slot).filter_by(
+                application_id=application_id, kind="skipped"
+            )
+        ).tuples()
+    )
+    for skipped in plan.skipped:
+        key = (skipped.step.value, skipped.slot)
+        if key not in known and key not in logged:
+            db.session.add(
+                TimelineEntry(
+                    application_id=application_id,
+                    kind="skipped",
+                    step=skipped.step,
+                    slot=skipped.slot,
+                    detail=skipped.reason,
+                )
+            )
+
+
+def add_to_timeline(
+    application_id: int, kind: str, touchpoint: Touchpoint | None, detail: str
+) -> None:
+    """Add one line to the application's timeline."""
+    db.session.add(
+        TimelineEntry(
+            application_id=application_id,
+            touchpoint_id=touchpoint.id if touchpoint else None,
+            kind=kind,
+            step=touchpoint.step if touchpoint else None,
+            slot=touchpoint.slot if touchpoint else None,
+            detail=detail,
+        )
+    )
+
+
+def set_decision_deadline(
+    application: Application, deadline: date | None, source: str
+) -> None:
+    """Record a newly stated deadline (most recent wins, from any source)."""
+    if application.decision_deadline == deadline and (
+        application.decision_deadline_source == source or deadline is None
+    ):
+        return
+    application.decision_deadline = deadline
+    application.decision_deadline_source = source if deadline else None
+    detail = (
+        f"decision deadline set to {deadline.isoformat()} by the {source}"
+        if deadline
+        else f"decision deadline cleared by the {source}"
+    )
+    add_to_timeline(application.id, "deadline", None, detail)
+
+
+def last_coaching_at(candidate_id: int, excluding_email_id: int) -> datetime | None:
+    """When the candidate's latest coaching email went out (any application)."""
+    return db.session.scalar(
+        select(
+            func.max(
+                func.coalesce(OutboundEmail.sent_at, OutboundEmail.sending_started_at),
+                type_=UTCDateTime(),
+            )
+        )
+        .join(Application, Application.id == OutboundEmail.application_id)
+        .where(
+            Application.candidate_id == candidate_id,
+            OutboundEmail.id != excluding_email_id,
+            OutboundEmail.template.in_(COACHING_TEMPLATES),
+            OutboundEmail.status.in_(
+                (EmailStatus.SENDING, EmailStatus.SENT, EmailStatus.UNKNOWN)
+            ),
+        )
+    )
+
+
+def _due_text(due_at: datetime, reason: str) -> str:
+    return f"due {due_at.isoformat()}: {reason}"

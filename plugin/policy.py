@@ -1,14 +1,20 @@
-"""The firm's policy: a TOML file (`POLICY_FILE`) checked strictly at start-up."""
+"""The firm's policy: a TOML file (`POLICY_FILE`) checked strictly at start-up.
+
+Every key is optional; the defaults below are the documented ones (README and
+`policy.example.toml`). A bad key stops the service with a message naming it.
+"""
 
 from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, is_dataclass
-from datetime import time
+from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any, get_type_hints
+from typing import Any, get_args, get_origin, get_type_hints
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+ROUTING_MODES = ("direct", "via_recruiter")
 
 
 class PolicyError(ValueError):
@@ -26,10 +32,12 @@ class FirmPolicy:
 
 
 @dataclass(frozen=True)
-class ThankYouPolicy:
-    """When the thank-you coaching goes out after a round ends."""
+class RoutingPolicy:
+    """Whether candidates write to the employer themselves or through the recruiter."""
 
-    delay_minutes: int = 60
+    mode: str = "direct"
+    # Interviewers' email addresses appear in drafts only when the firm allows it.
+    share_contact_emails: bool = False
 
 
 @dataclass(frozen=True)
@@ -41,12 +49,80 @@ class QuietHoursPolicy:
 
 
 @dataclass(frozen=True)
+class SpacingPolicy:
+    """Least time between two coaching emails to one candidate (all applications)."""
+
+    min_hours: int = 18
+
+
+@dataclass(frozen=True)
+class ThankYouPolicy:
+    """The thank-you coaching after each round."""
+
+    delay_minutes: int = 60
+    stale_after_hours: int = 30
+
+
+@dataclass(frozen=True)
+class HandwrittenNotePolicy:
+    """The optional mailed card, a day after the thank-you."""
+
+    enabled: bool = True
+    delay_hours: int = 24
+    post_within_days: int = 2
+    stale_after_hours: int = 72
+
+
+@dataclass(frozen=True)
+class CheckInPolicy:
+    """The one check-in, once the decision deadline has passed by some days."""
+
+    days_after_deadline: int = 3
+    # With no stated deadline, assume one this many days after the last round.
+    default_deadline_days: int = 7
+    stale_after_hours: int = 120
+
+
+@dataclass(frozen=True)
+class MoveOnPolicy:
+    """The last step: stop following up, keep other options open."""
+
+    days_after_check_in: int = 7
+    stale_after_hours: int = 336
+
+
+@dataclass(frozen=True)
+class BusinessDaysPolicy:
+    """Count the check-in's days in business days (ISO weekdays, Monday = 1)."""
+
+    enabled: bool = False
+    weekdays: tuple[int, ...] = (1, 2, 3, 4, 5)
+    holidays: tuple[date, ...] = ()
+
+
+@dataclass(frozen=True)
+class RetentionPolicy:
+    """How long raw webhook bodies and sent message bodies are kept."""
+
+    days: int = 30
+
+
+@dataclass(frozen=True)
 class Policy:
     """Everything a firm can tune, with the documented defaults."""
 
     firm: FirmPolicy = field(default_factory=FirmPolicy)
-    thank_you: ThankYouPolicy = field(default_factory=ThankYouPolicy)
+    routing: RoutingPolicy = field(default_factory=RoutingPolicy)
     quiet_hours: QuietHoursPolicy = field(default_factory=QuietHoursPolicy)
+    spacing: SpacingPolicy = field(default_factory=SpacingPolicy)
+    thank_you: ThankYouPolicy = field(default_factory=ThankYouPolicy)
+    handwritten_note: HandwrittenNotePolicy = field(
+        default_factory=HandwrittenNotePolicy
+    )
+    check_in: CheckInPolicy = field(default_factory=CheckInPolicy)
+    move_on: MoveOnPolicy = field(default_factory=MoveOnPolicy)
+    business_days: BusinessDaysPolicy = field(default_factory=BusinessDaysPolicy)
+    retention: RetentionPolicy = field(default_factory=RetentionPolicy)
 
 
 def load_policy(path: str | Path | None) -> Policy:
@@ -67,13 +143,88 @@ def load_policy(path: str | Path | None) -> Policy:
 def policy_from_mapping(raw: Mapping[str, Any]) -> Policy:
     """Build a Policy from parsed TOML, naming the first bad key."""
     policy = _build(Policy, raw, prefix="")
-    _check_zone("firm.timezone", policy.firm.timezone)
-    if policy.thank_you.delay_minutes < 0:
-        raise PolicyError("thank_you.delay_minutes: must be zero or more")
+    _check_rules(policy)
     return policy
 
 
-def _build(cls: type, raw: Mapping[str, Any], prefix: str) -> Any:
+# (key, test, message): limits that types alone do not express.
+_RULES: tuple[tuple[str, Any, str], ...] = (
+    ("firm.timezone", lambda p: _is_zone(p.firm.timezone), "unknown time zone"),
+    (
+        "routing.mode",
+        lambda p: p.routing.mode in ROUTING_MODES,
+        "must be one of " + ", ".join(ROUTING_MODES),
+    ),
+    ("spacing.min_hours", lambda p: p.spacing.min_hours >= 0, "must be zero or more"),
+    (
+        "thank_you.delay_minutes",
+        lambda p: p.thank_you.delay_minutes >= 0,
+        "must be zero or more",
+    ),
+    (
+        "thank_you.stale_after_hours",
+        lambda p: p.thank_you.stale_after_hours > 0,
+        "must be more than zero",
+    ),
+    (
+        "handwritten_note.delay_hours",
+        lambda p: p.handwritten_note.delay_hours >= 0,
+        "must be zero or more",
+    ),
+    (
+        "handwritten_note.post_within_days",
+        lambda p: p.handwritten_note.post_within_days > 0,
+        "must be more than zero",
+    ),
+    (
+        "handwritten_note.stale_after_hours",
+        lambda p: p.handwritten_note.stale_after_hours > 0,
+        "must be more than zero",
+    ),
+    (
+        "check_in.days_after_deadline",
+        lambda p: p.check_in.days_after_deadline >= 3,
+        "must be at least 3: a check-in never comes sooner",
+    ),
+    (
+        "check_in.default_deadline_days",
+        lambda p: p.check_in.default_deadline_days > 0,
+        "must be more than zero",
+    ),
+    (
+        "check_in.stale_after_hours",
+        lambda p: p.check_in.stale_after_hours > 0,
+        "must be more than zero",
+    ),
+    (
+        "move_on.days_after_check_in",
+        lambda p: p.move_on.days_after_check_in > 0,
+        "must be more than zero",
+    ),
+    (
+        "move_on.stale_after_hours",
+        lambda p: p.move_on.stale_after_hours > 0,
+        "must be more than zero",
+    ),
+    (
+        "business_days.weekdays",
+        lambda p: (
+            bool(p.business_days.weekdays)
+            and set(p.business_days.weekdays) <= set(range(1, 8))
+        ),
+        "must list ISO weekdays, 1 (Monday) to 7 (Sunday)",
+    ),
+    ("retention.days", lambda p: p.retention.days > 0, "must be more than zero"),
+)
+
+
+def _check_rules(policy: Policy) -> None:
+    for key, test, message in _RULES:
+        if not test(policy):
+            raise PolicyError(f"{key}: {message}")
+
+
+def _build(cls: type, raw: Any, prefix: str) -> Any:
     if not isinstance(raw, Mapping):
         raise PolicyError(f"{prefix.rstrip('.')}: must be a table")
     hints = get_type_hints(cls)
@@ -81,17 +232,27 @@ def _build(cls: type, raw: Mapping[str, Any], prefix: str) -> Any:
     for key in raw:
         if key not in known:
             raise PolicyError(f"{prefix}{key}: unknown key")
-    values = {}
-    for name, value in raw.items():
-        values[name] = _convert(hints[name], value, f"{prefix}{name}")
+    values = {
+        name: _convert(hints[name], value, f"{prefix}{name}")
+        for name, value in raw.items()
+    }
     return cls(**values)
 
 
 def _convert(kind: Any, value: Any, key: str) -> Any:
     if isinstance(kind, type) and is_dataclass(kind):
         return _build(kind, value, prefix=f"{key}.")
+    if get_origin(kind) is tuple:
+        if not isinstance(value, list):
+            raise PolicyError(f"{key}: must be a list")
+        item_kind = get_args(kind)[0]
+        return tuple(
+            _convert(item_kind, item, f"{key}[{n}]") for n, item in enumerate(value)
+        )
     if kind is time:
         return _parse_clock_time(value, key)
+    if kind is date:
+        return _parse_date(value, key)
     # bool is an int in Python; a policy that says `delay_minutes = true` is a mistake.
     if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
         raise PolicyError(f"{key}: must be a whole number")
@@ -113,8 +274,20 @@ def _parse_clock_time(value: Any, key: str) -> time:
     raise PolicyError(f'{key}: must be a time of day such as "21:00"')
 
 
-def _check_zone(key: str, name: str) -> None:
+def _parse_date(value: Any, key: str) -> date:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise PolicyError(f"{key}: must be a date such as 2026-12-25")
+
+
+def _is_zone(name: str) -> bool:
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise PolicyError(f"{key}: unknown time zone {name!r}") from exc
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True

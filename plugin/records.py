@@ -23,6 +23,7 @@ from .models import (
     InterviewStatus,
     Recruiter,
 )
+from .planning import set_decision_deadline
 
 DECISIONS = {
     "application.offer_extended": ApplicationStatus.OFFER_EXTENDED,
@@ -105,10 +106,8 @@ def _upsert_application(
             "hiring_manager_",
         )
     if "decision_deadline" in fields:
-        application.decision_deadline = fields["decision_deadline"]
-        application.decision_deadline_source = (
-            "ats" if fields["decision_deadline"] else None
-        )
+        db.session.flush()  # a new application needs its id for the timeline
+        set_decision_deadline(application, fields["decision_deadline"], "ATS")
     if "recruiter" in fields:
         application.recruiter = _recruiter(fields["recruiter"])
     return application

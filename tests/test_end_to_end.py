@@ -40,8 +40,7 @@ def test_signed_event_becomes_one_thank_you_email(app, db, smtp, post_event, run
     message = smtp.messages[0]
     assert smtp.envelopes[0].rcpt_tos == ["dana@example.org"]
     assert (
-        message["Subject"]
-        == "Your Acme Logistics interview: thank-you notes to send today"
+        message["Subject"] == "Your Acme Logistics interview: thank-you notes to send"
     )
     assert message["Reply-To"] == "Sam Rivera <sam@staffing.example>"
     for body in (text_part(message), html_part(message)):

@@ -156,9 +156,10 @@ def test_cancellation_drops_the_planned_thank_you(db, post_event, run_jobs):
         ),
     )
 
-    touchpoint = the(db, Touchpoint)
-    assert touchpoint.status == TouchpointStatus.CANCELLED
-    assert touchpoint.reason == "no interview is left in this round"
+    touchpoints = db.session.scalars(select(Touchpoint)).all()
+    assert {t.status for t in touchpoints} == {TouchpointStatus.CANCELLED}
+    thank_you = next(t for t in touchpoints if t.step == "thank_you")
+    assert thank_you.reason == "no longer needed"
 
 
 def test_reschedule_moves_the_planned_thank_you(db, post_event, run_jobs):
@@ -176,14 +177,14 @@ def test_reschedule_moves_the_planned_thank_you(db, post_event, run_jobs):
         ),
     )
 
-    touchpoints = db.session.scalars(
-        select(Touchpoint).order_by(Touchpoint.round_date)
+    thank_yous = db.session.scalars(
+        select(Touchpoint).filter_by(step="thank_you").order_by(Touchpoint.slot)
     ).all()
-    assert [(t.round_date, t.status) for t in touchpoints] == [
-        (date(2026, 12, 1), TouchpointStatus.CANCELLED),
-        (date(2026, 12, 3), TouchpointStatus.PLANNED),
+    assert [(t.slot, t.status) for t in thank_yous] == [
+        ("2026-12-01", TouchpointStatus.CANCELLED),
+        ("2026-12-03", TouchpointStatus.PLANNED),
     ]
-    assert touchpoints[1].due_at == datetime(2026, 12, 3, 18, 0, tzinfo=UTC)
+    assert thank_yous[1].due_at == datetime(2026, 12, 3, 18, 0, tzinfo=UTC)
 
 
 def test_panel_day_is_one_round_with_one_thank_you(db, post_event, run_jobs):
@@ -200,8 +201,8 @@ def test_panel_day_is_one_round_with_one_thank_you(db, post_event, run_jobs):
         ),
     )
 
-    touchpoint = the(db, Touchpoint)
-    assert touchpoint.due_at == datetime(2026, 12, 2, 0, 0, tzinfo=UTC)  # 18:00 Chicago
+    (thank_you,) = db.session.scalars(select(Touchpoint).filter_by(step="thank_you"))
+    assert thank_you.due_at == datetime(2026, 12, 2, 0, 0, tzinfo=UTC)  # 18:00 Chicago
 
 
 def test_decision_stops_the_planned_thank_you(db, post_event, run_jobs):
@@ -214,9 +215,9 @@ def test_decision_stops_the_planned_thank_you(db, post_event, run_jobs):
     deliver(post_event, run_jobs, rejected)
 
     assert the(db, Application).status == ApplicationStatus.REJECTED
-    touchpoint = the(db, Touchpoint)
-    assert touchpoint.status == TouchpointStatus.CANCELLED
-    assert touchpoint.reason == "the application is rejected"
+    touchpoints = db.session.scalars(select(Touchpoint)).all()
+    assert {t.status for t in touchpoints} == {TouchpointStatus.CANCELLED}
+    assert {t.reason for t in touchpoints} == {"the application is rejected"}
 
 
 def test_same_external_ids_from_two_sources_do_not_meet(db, post_event, run_jobs):

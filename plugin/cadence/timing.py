@@ -44,11 +44,11 @@ def out_of_quiet_hours(
     if start > end and local.time() >= start:
         wake_day += timedelta(days=1)  # the quiet spell crosses midnight
     wake = datetime.combine(wake_day, end, tzinfo=zone)
-    return _first_real_instant(wake).astimezone(instant.tzinfo)
+    return first_real_instant(wake).astimezone(instant.tzinfo)
 
 
-def _first_real_instant(local: datetime) -> datetime:
-    """Move a wall-clock time that falls in a spring-forward gap to just after it."""
+def first_real_instant(local: datetime) -> datetime:
+    """Move a wall-clock time that does not exist (a spring-forward gap) past it."""
     as_utc = local.astimezone(UTC)
     if as_utc.astimezone(local.tzinfo).replace(tzinfo=None) == local.replace(
         tzinfo=None

@@ -1,15 +1,18 @@
-"""The delivery job: re-check, render, commit "sending", then one SMTP attempt."""
+"""The delivery job: re-check the rules, render, commit "sending", then one SMTP try."""
 
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
+from email.message import EmailMessage
 
 from flask import current_app
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from .. import clock
-from ..emails import build_message, new_message_id, render_email
+from ..cadence.send import Action, SendDecision, decide_send
+from ..cadence.steps import Step
+from ..emails import RenderedEmail, build_message, new_message_id, render_email
 from ..extensions import db, rows_changed
 from ..mail import (
     RejectedDeliveryError,
@@ -17,65 +20,99 @@ from ..mail import (
     UnknownOutcomeError,
     send_message,
 )
-from ..models import EmailStatus, OutboundEmail, TouchpointStatus
+from ..models import Candidate, EmailStatus, OutboundEmail, TouchpointStatus
+from ..planning import add_to_timeline, facts_for, last_coaching_at, touchpoints_of
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
 
 
-def deliver_email(email_id: int) -> None:
+def deliver_email(email_id: int, queued_at: str | None = None) -> None:
     """Send one outbox row, at most once, whatever re-runs or races happen."""
-    email = db.session.get(OutboundEmail, email_id)
-    if email is None or email.status != EmailStatus.PENDING:
+    with clock.as_of(queued_at):
+        _deliver(email_id)
+
+
+def _deliver(email_id: int) -> None:
+    email = _lock_for_candidate(email_id)
+    if email is None:
+        db.session.rollback()
         return  # a re-run, or an operator's decision: nothing to do
-    reason = reason_not_to_send(email)
-    if reason:
-        _finish(email, EmailStatus.SKIPPED, TouchpointStatus.SKIPPED, reason)
-        log.info("email %s skipped: %s", email_id, reason)
+    decision = check_rules(email)
+    if decision.action == Action.SKIP:
+        _finish(email, EmailStatus.SKIPPED, TouchpointStatus.SKIPPED, decision.reason)
+        log.info("email %s skipped: %s", email_id, decision.reason)
+        return
+    if decision.action == Action.DEFER:
+        _defer(email, decision)
         return
     rendered = render_email(email)
     message_id = email.message_id or new_message_id(email.id)
     message = build_message(email, rendered, message_id)
-    if not _claim_for_sending(
-        email, message_id, rendered.subject, rendered.text, rendered.html
-    ):
+    if not _claim_for_sending(email, message_id, rendered):
         return
-    try:
-        send_message(
-            message, current_app.config["SMTP_URL"], current_app.config["MAIL_DIR"]
-        )
-    except RetryableDeliveryError as exc:
-        _retry_later(email, str(exc))
-    except RejectedDeliveryError as exc:
-        _finish(email, EmailStatus.FAILED, TouchpointStatus.SKIPPED, str(exc))
-    except UnknownOutcomeError as exc:
-        email.status, email.last_error = EmailStatus.UNKNOWN, str(exc)
-        db.session.commit()
-        log.warning("email %s outcome unknown; left for an operator", email_id)
-    else:
-        email.sent_at = clock.now()
-        _finish(email, EmailStatus.SENT, TouchpointStatus.SENT, None)
-        log.info("email %s sent", email_id)
+    _send(email, message)
 
 
-def reason_not_to_send(email: OutboundEmail) -> str | None:
-    """Why this email must not go out now, or None. Checked at send time."""
+def _lock_for_candidate(email_id: int) -> OutboundEmail | None:
+    """Load a pending email with its candidate's row locked.
+
+    One candidate's emails are checked one at a time, so two workers can never both
+    see "nothing sent lately" and break the spacing between coaching emails.
+    """
+    email = db.session.get(OutboundEmail, email_id)
+    if email is None or email.status != EmailStatus.PENDING:
+        return None
+    db.session.execute(
+        select(Candidate.id)
+        .where(Candidate.id == email.application.candidate_id)
+        .with_for_update()
+    )
+    db.session.refresh(email)
+    return email if email.status == EmailStatus.PENDING else None
+
+
+def check_rules(email: OutboundEmail) -> SendDecision:
+    """Every rule, re-checked now: the step's reason to exist, staleness, politeness."""
     application = email.application
-    if not application.is_active:
-        return f"the application is {application.status}"
     if not application.candidate.email:
-        return "the candidate has no email address on file"
+        return SendDecision(Action.SKIP, "the candidate has no email address on file")
     touchpoint = email.touchpoint
-    if touchpoint is not None and touchpoint.status != TouchpointStatus.QUEUED:
-        return f"the step is {touchpoint.status}"
-    return None
+    if touchpoint is None:
+        return SendDecision(Action.SEND)
+    if touchpoint.status != TouchpointStatus.QUEUED:
+        return SendDecision(Action.SKIP, f"the step is {touchpoint.status}")
+    policy = current_app.config["POLICY"]
+    others = [tp for tp in touchpoints_of(application.id) if tp.id != touchpoint.id]
+    return decide_send(
+        Step(touchpoint.step),
+        touchpoint.slot,
+        facts_for(application, others, policy),
+        policy,
+        clock.now(),
+        last_coaching_at(application.candidate_id, excluding_email_id=email.id),
+    )
+
+
+def _defer(email: OutboundEmail, decision: SendDecision) -> None:
+    until: datetime = decision.until or clock.now() + timedelta(hours=1)
+    email.next_attempt_at, email.enqueued_at = until, None
+    add_to_timeline(
+        email.application_id,
+        "deferred",
+        email.touchpoint,
+        f"{decision.reason}; next try {until.isoformat()}",
+    )
+    db.session.commit()
+    log.info("email %s deferred until %s", email.id, until.isoformat())
 
 
 def _claim_for_sending(
-    email: OutboundEmail, message_id: str, subject: str, text: str, html: str
+    email: OutboundEmail, message_id: str, rendered: RenderedEmail
 ) -> bool:
     """Move pending -> sending in one conditional UPDATE, then commit before SMTP."""
+    now = clock.now()
     claimed = rows_changed(
         update(OutboundEmail)
         .where(
@@ -84,12 +121,12 @@ def _claim_for_sending(
         .values(
             status=EmailStatus.SENDING,
             message_id=message_id,
-            subject=subject,
-            body_text=text,
-            body_html=html,
+            subject=rendered.subject,
+            body_text=rendered.text,
+            body_html=rendered.html,
             attempts=OutboundEmail.attempts + 1,
-            sending_started_at=clock.now(),
-            updated_at=clock.now(),
+            sending_started_at=now,
+            updated_at=now,
         )
         .execution_options(synchronize_session=False)
     )
@@ -99,15 +136,35 @@ def _claim_for_sending(
     return claimed == 1
 
 
+def _send(email: OutboundEmail, message: EmailMessage) -> None:
+    config = current_app.config
+    try:
+        send_message(message, config["SMTP_URL"], config["MAIL_DIR"])
+    except RetryableDeliveryError as exc:
+        _retry_later(email, str(exc))
+    except RejectedDeliveryError as exc:
+        _finish(email, EmailStatus.FAILED, TouchpointStatus.SKIPPED, str(exc))
+    except UnknownOutcomeError as exc:
+        email.status, email.last_error = EmailStatus.UNKNOWN, str(exc)
+        add_to_timeline(
+            email.application_id,
+            "unknown",
+            email.touchpoint,
+            "the mail server gave no answer; an operator should check",
+        )
+        db.session.commit()
+        log.warning("email %s outcome unknown; left for an operator", email.id)
+    else:
+        email.sent_at = clock.now()
+        _finish(email, EmailStatus.SENT, TouchpointStatus.SENT, None)
+        log.info("email %s sent", email.id)
+
+
 def _retry_later(email: OutboundEmail, error: str) -> None:
     email.last_error = error
     if email.attempts >= MAX_ATTEMPTS:
-        _finish(
-            email,
-            EmailStatus.FAILED,
-            TouchpointStatus.SKIPPED,
-            f"gave up after {email.attempts} attempts: {error}",
-        )
+        reason = f"gave up after {email.attempts} attempts: {error}"
+        _finish(email, EmailStatus.FAILED, TouchpointStatus.SKIPPED, reason)
         return
     email.status = EmailStatus.PENDING
     # Back off 2, 4, 8, 16 minutes; the tick queues it again when due.
@@ -115,6 +172,14 @@ def _retry_later(email: OutboundEmail, error: str) -> None:
     email.enqueued_at = None
     db.session.commit()
     log.warning("email %s not sent (attempt %s); will retry", email.id, email.attempts)
+
+
+# What the timeline calls each final state.
+_TIMELINE_KIND = {
+    EmailStatus.SENT: "sent",
+    EmailStatus.SKIPPED: "skipped",
+    EmailStatus.FAILED: "failed",
+}
 
 
 def _finish(
@@ -128,6 +193,11 @@ def _finish(
         email.last_error = reason
     if email.touchpoint is not None:
         email.touchpoint.status = step_status
-        if reason:
-            email.touchpoint.reason = reason
+        email.touchpoint.reason = reason or email.touchpoint.reason
+    add_to_timeline(
+        email.application_id,
+        _TIMELINE_KIND[status],
+        email.touchpoint,
+        reason or f"emailed to the candidate ({email.template.replace('_', ' ')})",
+    )
     db.session.commit()

@@ -14,7 +14,7 @@ from webhooks import PayloadError, get_source
 from .. import clock
 from ..extensions import db
 from ..models import InboxEvent, InboxStatus
-from ..planning import replan_thank_yous
+from ..planning import replan
 from ..records import apply_event
 
 log = logging.getLogger(__name__)
@@ -22,8 +22,13 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 
 
-def process_inbox_event(event_id: int) -> None:
+def process_inbox_event(event_id: int, queued_at: str | None = None) -> None:
     """Apply a stored delivery once; safe to re-run and to run twice at once."""
+    with clock.as_of(queued_at):
+        _process(event_id)
+
+
+def _process(event_id: int) -> None:
     event = db.session.scalars(
         select(InboxEvent).filter_by(id=event_id).with_for_update()
     ).one_or_none()
@@ -49,7 +54,7 @@ def _apply(event: InboxEvent) -> None:
     payload = json.loads(event.raw_body or b"null")
     for canonical in source.normalise(payload):
         application = apply_event(source.name, canonical)
-        replan_thank_yous(application, current_app.config["POLICY"])
+        replan(application, current_app.config["POLICY"])
 
 
 def _record_failure(event_id: int, exc: Exception) -> None:

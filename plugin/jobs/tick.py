@@ -103,7 +103,13 @@ def queue_due_emails(at: datetime) -> int:
     """Queue delivery of pending emails that are due and not queued recently."""
     ids = _mark_enqueued(OutboundEmail, EmailStatus.PENDING, at)
     for email_id in ids:
-        enqueue(MAIL_QUEUE, deliver_email, email_id, job_id=f"deliver-email-{email_id}")
+        enqueue(
+            MAIL_QUEUE,
+            deliver_email,
+            email_id,
+            at.isoformat(),
+            job_id=f"deliver-email-{email_id}",
+        )
     return len(ids)
 
 
@@ -115,6 +121,7 @@ def queue_due_events(at: datetime) -> int:
             EVENTS_QUEUE,
             process_inbox_event,
             event_id,
+            at.isoformat(),
             job_id=f"inbox-event-{event_id}",
         )
     return len(ids)

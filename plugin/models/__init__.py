@@ -10,7 +10,7 @@ from .application import (
 from .inbox import InboxEvent, InboxStatus
 from .outbox import EmailStatus, OutboundEmail
 from .people import Candidate, Recruiter
-from .touchpoint import Step, Touchpoint, TouchpointStatus
+from .touchpoint import Step, TimelineEntry, Touchpoint, TouchpointStatus
 
 __all__ = [
     "Application",
@@ -25,6 +25,7 @@ __all__ = [
     "OutboundEmail",
     "Recruiter",
     "Step",
+    "TimelineEntry",
     "Touchpoint",
     "TouchpointStatus",
 ]

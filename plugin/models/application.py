@@ -35,6 +35,21 @@ class InterviewStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
+# Words in an interview's free-text location that mean it was not in person.
+REMOTE_LOCATION_WORDS = (
+    "remote",
+    "video",
+    "phone",
+    "virtual",
+    "zoom",
+    "teams",
+    "meet",
+    "webex",
+    "call",
+    "online",
+)
+
+
 class Application(db.Model):  # type: ignore[name-defined]
     """One candidate's application to one job at one employer."""
 
@@ -58,6 +73,11 @@ class Application(db.Model):  # type: ignore[name-defined]
     hiring_manager_ok_to_call: Mapped[bool | None] = mapped_column(Boolean)
     decision_deadline: Mapped[date | None] = mapped_column(Date)
     decision_deadline_source: Mapped[str | None] = mapped_column(String(40))
+    # The candidate's own controls; each is per application.
+    paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    paused_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    heard_back_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    emails_stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     source_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(
@@ -74,6 +94,12 @@ class Application(db.Model):  # type: ignore[name-defined]
     def is_active(self) -> bool:
         """True while no decision has been made."""
         return self.status == ApplicationStatus.ACTIVE
+
+    def is_paused(self, at: datetime) -> bool:
+        """True while a pause is in force at `at` (no end date: until resumed)."""
+        if self.paused_at is None:
+            return False
+        return self.paused_until is None or self.paused_until > at
 
 
 class Interview(db.Model):  # type: ignore[name-defined]
@@ -111,6 +137,12 @@ class Interview(db.Model):  # type: ignore[name-defined]
     def is_held(self) -> bool:
         """True when the interview counts toward a round (it was not cancelled)."""
         return self.status != InterviewStatus.CANCELLED and self.ends_at is not None
+
+    @property
+    def is_remote(self) -> bool:
+        """True when the location reads as a call rather than an office visit."""
+        place = (self.location or "").lower()
+        return any(word in place for word in REMOTE_LOCATION_WORDS)
 
 
 class Interviewer(db.Model):  # type: ignore[name-defined]

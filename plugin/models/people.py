@@ -43,6 +43,7 @@ class Candidate(db.Model):  # type: ignore[name-defined]
     last_name: Mapped[str | None] = mapped_column(String(200))
     email: Mapped[str | None] = mapped_column(String(320))
     timezone: Mapped[str | None] = mapped_column(String(64))
+    opted_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Timestamp of the newest event applied, so an older one never overwrites it.
     source_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)

@@ -1,27 +1,28 @@
-"""Touchpoints: the coaching steps planned for an application, due at a time."""
+"""Touchpoints: the coaching steps planned for an application, and their timeline."""
 
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime
+from datetime import datetime
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .. import clock
+from ..cadence.steps import Step
 from ..extensions import db
 from .application import Application
 from .types import UTCDateTime
 
-
-class Step(enum.StrEnum):
-    """The etiquette steps, in the order they happen."""
-
-    THANK_YOU = "thank_you"
+__all__ = ["Step", "TimelineEntry", "Touchpoint", "TouchpointStatus"]
 
 
 class TouchpointStatus(enum.StrEnum):
-    """Life of a touchpoint: planned, then queued (an email exists), then done."""
+    """Life of a touchpoint.
+
+    PLANNED and CANCELLED belong to the planner, which may revive a cancelled step.
+    QUEUED means an email exists; SENT and SKIPPED are final.
+    """
 
     PLANNED = "planned"
     QUEUED = "queued"
@@ -31,11 +32,11 @@ class TouchpointStatus(enum.StrEnum):
 
 
 class Touchpoint(db.Model):  # type: ignore[name-defined]
-    """One step for one application (and round), with when it is due and why."""
+    """One step for one application and slot (a round's date, or the application)."""
 
     __tablename__ = "touchpoints"
     __table_args__ = (
-        UniqueConstraint("application_id", "step", "round_date"),
+        UniqueConstraint("application_id", "step", "slot"),
         # Only planned rows are ever claimed: keep the claim index to those.
         Index(
             "ix_touchpoints_planned_due_at",
@@ -50,8 +51,10 @@ class Touchpoint(db.Model):  # type: ignore[name-defined]
         ForeignKey("applications.id"), index=True
     )
     step: Mapped[str] = mapped_column(String(30))
-    round_date: Mapped[date | None] = mapped_column(Date)
+    slot: Mapped[str] = mapped_column(String(40))
     status: Mapped[str] = mapped_column(String(20), default=TouchpointStatus.PLANNED)
+    # The ideal time (staleness counts from it), and when it may be attempted.
+    planned_for: Mapped[datetime] = mapped_column(UTCDateTime)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
@@ -60,3 +63,21 @@ class Touchpoint(db.Model):  # type: ignore[name-defined]
     )
 
     application: Mapped[Application] = relationship()
+
+
+class TimelineEntry(db.Model):  # type: ignore[name-defined]
+    """One thing that happened to an application's plan, with its reason."""
+
+    __tablename__ = "timeline_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id"), index=True
+    )
+    touchpoint_id: Mapped[int | None] = mapped_column(ForeignKey("touchpoints.id"))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    # planned, moved, cancelled, deferred, sent, skipped, failed, deadline, status
+    kind: Mapped[str] = mapped_column(String(20))
+    step: Mapped[str | None] = mapped_column(String(30))
+    slot: Mapped[str | None] = mapped_column(String(40))
+    detail: Mapped[str] = mapped_column(Text)

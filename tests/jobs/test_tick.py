@@ -28,7 +28,10 @@ def test_event_whose_job_was_lost_is_processed_by_a_later_tick(
     assert report.events_queued == 1
     db.session.expire_all()
     assert db.session.scalars(select(InboxEvent)).one().status == InboxStatus.PROCESSED
-    assert db.session.scalars(select(Touchpoint)).one().due_at == DUE
+    assert (
+        db.session.scalars(select(Touchpoint).filter_by(step="thank_you")).one().due_at
+        == DUE
+    )
 
 
 def test_email_whose_job_was_lost_is_queued_again(

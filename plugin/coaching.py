@@ -1,0 +1,196 @@
+"""The facts each coaching email needs, gathered per step from what we hold.
+
+Only facts we hold appear; a missing one leaves its sentence out rather than
+printing "None". Routing decides who the drafts go to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, tzinfo
+from typing import Any
+
+from flask import current_app
+
+from . import clock
+from .cadence.deadlines import effective_deadline
+from .cadence.rounds import group_rounds
+from .cadence.steps import InterviewFacts, Step
+from .models import Application, Interview, OutboundEmail
+from .planning import zone_of
+from .policy import Policy
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone the candidate met, as their drafts address them."""
+
+    name: str
+    title: str | None
+    email: str | None
+
+
+def context_for(email: OutboundEmail) -> dict[str, Any]:
+    """Everything the email's templates need, for its step."""
+    application = email.application
+    policy: Policy = current_app.config["POLICY"]
+    zone = zone_of(application, policy)
+    slot = email.touchpoint.slot if email.touchpoint else ""
+    base = _common(application, policy)
+    builder = _BUILDERS[Step(email.template)]
+    return {**base, **builder(application, slot, zone, policy)}
+
+
+def role_phrase(job_title: str | None, employer: str | None) -> str:
+    """ "the Payroll Specialist role at Acme", saying only what we know."""
+    if job_title and employer:
+        return f"the {job_title} role at {employer}"
+    if job_title:
+        return f"the {job_title} role"
+    return f"the role at {employer}" if employer else "the role"
+
+
+def _common(application: Application, policy: Policy) -> dict[str, Any]:
+    recruiter = application.recruiter
+    return {
+        "first_name": application.candidate.first_name,
+        "role": role_phrase(application.job_title, application.employer_name),
+        "job_title": application.job_title,
+        "employer": application.employer_name,
+        "via_recruiter": policy.routing.mode == "via_recruiter",
+        "recruiter_name": recruiter.name if recruiter else None,
+        "recruiter_email": recruiter.email if recruiter else None,
+        "signature": (
+            recruiter.name if recruiter and recruiter.name else policy.firm.name
+        ),
+    }
+
+
+def _thank_you(
+    application: Application, slot: str, zone: tzinfo, policy: Policy
+) -> dict[str, Any]:
+    employer = application.employer_name
+    return {
+        "subject": f"Your {employer} interview: thank-you notes to send"
+        if employer
+        else "Your interview: thank-you notes to send",
+        "people": _people_met(application, slot, zone, policy),
+        "met_when": _met_when(slot, zone),
+    }
+
+
+def _handwritten_note(
+    application: Application, slot: str, zone: tzinfo, policy: Policy
+) -> dict[str, Any]:
+    post_by = clock.now().astimezone(zone).date() + timedelta(
+        days=policy.handwritten_note.post_within_days
+    )
+    employer = application.employer_name
+    return {
+        "subject": f"Optional: a handwritten note for {employer}"
+        if employer
+        else "Optional: a handwritten thank-you note",
+        "people": _people_met(application, slot, zone, policy),
+        "mailing_address": application.employer_mailing_address,
+        "post_by": _long_date(post_by),
+    }
+
+
+def _check_in(
+    application: Application, slot: str, zone: tzinfo, policy: Policy
+) -> dict[str, Any]:
+    rounds = group_rounds(_held(application), zone)
+    last_day = rounds[-1].local_date if rounds else clock.now().astimezone(zone).date()
+    deadline = effective_deadline(
+        application.decision_deadline, last_day, policy.check_in
+    )
+    via = policy.routing.mode == "via_recruiter"
+    employer = application.employer_name
+    if via:
+        subject = "Time to ask your recruiter for news"
+    else:
+        subject = (
+            f"A short check-in with {employer}" if employer else "A short check-in"
+        )
+    return {
+        "subject": subject,
+        "deadline": _long_date(deadline.day),
+        "deadline_stated": deadline.stated,
+        "assumed_days": policy.check_in.default_deadline_days,
+        "last_interview": _long_date(last_day),
+        "manager_name": application.hiring_manager_name,
+        "manager_email": application.hiring_manager_email
+        if policy.routing.share_contact_emails
+        else None,
+        "ok_to_call": bool(application.hiring_manager_ok_to_call) and not via,
+    }
+
+
+def _move_on(
+    application: Application, slot: str, zone: tzinfo, policy: Policy
+) -> dict[str, Any]:
+    employer = application.employer_name
+    return {
+        "subject": f"You've done your part with {employer}"
+        if employer
+        else "You've done your part",
+    }
+
+
+_BUILDERS = {
+    Step.THANK_YOU: _thank_you,
+    Step.HANDWRITTEN_NOTE: _handwritten_note,
+    Step.CHECK_IN: _check_in,
+    Step.MOVE_ON: _move_on,
+}
+
+
+def _held(application: Application) -> list[InterviewFacts]:
+    return [
+        InterviewFacts(i.id, i.ends_at)
+        for i in application.interviews
+        if i.is_held and i.ends_at is not None
+    ]
+
+
+def _people_met(
+    application: Application, slot: str, zone: tzinfo, policy: Policy
+) -> list[Person]:
+    """Everyone met in the round (slot = its date), once each, in meeting order."""
+    round_day = date.fromisoformat(slot) if slot else None
+    share = policy.routing.share_contact_emails and policy.routing.mode == "direct"
+    people: dict[tuple[str, str], Person] = {}
+    for interview in sorted(application.interviews, key=_start):
+        if not interview.is_held or interview.ends_at is None:
+            continue
+        if round_day and interview.ends_at.astimezone(zone).date() != round_day:
+            continue
+        for person in interview.interviewers:
+            key = (person.name.strip().lower(), (person.title or "").strip().lower())
+            people.setdefault(
+                key,
+                Person(
+                    person.name.strip(),
+                    person.title or None,
+                    person.email if share else None,
+                ),
+            )
+    return list(people.values())
+
+
+def _start(interview: Interview) -> datetime:
+    return interview.starts_at or interview.ends_at or clock.now()
+
+
+def _met_when(slot: str, zone: tzinfo) -> str:
+    """ "today", "yesterday" or "on Tuesday", as the candidate reads the email."""
+    if not slot:
+        return "recently"
+    days = (clock.now().astimezone(zone).date() - date.fromisoformat(slot)).days
+    if days <= 0:
+        return "today"
+    return "yesterday" if days == 1 else f"on {date.fromisoformat(slot):%A}"
+
+
+def _long_date(day: date) -> str:
+    return f"{day:%A}, {day:%B} {day.day}"
