@@ -5,6 +5,7 @@ Each runs 500 examples against the pure core; see `simulation.py` for the world.
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from datetime import timedelta
 
@@ -68,7 +69,7 @@ def test_spacing_and_quiet_hours_are_always_respected(world):
     moments = sorted(s.at for s in world.sent)
 
     assert all(
-        later - earlier >= spacing for earlier, later in zip(moments, moments[1:])
+        later - earlier >= spacing for earlier, later in itertools.pairwise(moments)
     )
     for sent in world.sent:
         assert not in_quiet_hours(
