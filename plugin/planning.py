@@ -94,7 +94,8 @@ def touchpoints_of(application_id: int) -> list[Touchpoint]:
 def replan(application: Application, policy: Policy) -> Plan:
     """Make the application's touchpoints match the core's plan as of now."""
     touchpoints = touchpoints_of(application.id)
-    plan = plan_cadence(facts_for(application, touchpoints, policy), policy)
+    facts = facts_for(application, touchpoints, policy)
+    plan = plan_cadence(facts, policy)
     existing = {(tp.step, tp.slot): tp for tp in touchpoints}
     for step in plan.steps:
         touchpoint = existing.pop((step.step, step.slot), None)
@@ -114,7 +115,7 @@ def replan(application: Application, policy: Policy) -> Plan:
                 application.id,
                 "planned",
                 touchpoint,
-                _due_text(step.due_at, step.reason),
+                _due_text(step.due_at, step.reason, facts.candidate_zone),
             )
         elif touchpoint.status in (
             TouchpointStatus.PLANNED,
@@ -128,7 +129,7 @@ def replan(application: Application, policy: Policy) -> Plan:
                     application.id,
                     kind,
                     touchpoint,
-                    _due_text(step.due_at, step.reason),
+                    _due_text(step.due_at, step.reason, facts.candidate_zone),
                 )
             touchpoint.status = TouchpointStatus.PLANNED
             touchpoint.planned_for, touchpoint.due_at = step.planned_for, step.due_at
@@ -223,5 +224,6 @@ def last_coaching_at(candidate_id: int, excluding_email_id: int) -> datetime | N
     )
 
 
-def _due_text(due_at: datetime, reason: str) -> str:
-    return f"due {due_at.isoformat()}: {reason}"
+def _due_text(due_at: datetime, reason: str, zone: tzinfo) -> str:
+    """ "due Tue 01 Dec 2026 16:00 CST: after the round's last interview"."""
+    return f"due {due_at.astimezone(zone):%a %d %b %Y %H:%M %Z}: {reason}"

@@ -24,7 +24,7 @@ def effective_deadline(
     """The stated deadline, or the policy's stand-in when none applies."""
     if stated is not None and stated >= last_round_day:
         return Deadline(
-            stated, True, f"the employer's decision deadline, {stated:%b %d}"
+            stated, True, f"the employer's decision deadline, {stated:%B} {stated.day}"
         )
     assumed = last_round_day + timedelta(days=policy.default_deadline_days)
     why = (
@@ -36,7 +36,7 @@ def effective_deadline(
         assumed,
         False,
         f"{why}, so we assume {policy.default_deadline_days} days "
-        f"after the last interview ({assumed:%b %d})",
+        f"after the last interview ({assumed:%B} {assumed.day})",
     )
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import dataclass
+from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 from sqlalchemy import select
@@ -19,6 +21,7 @@ from ..extensions import db
 from ..jobs.inbox import process_inbox_event
 from ..jobs.queues import EVENTS_QUEUE, enqueue
 from ..models import InboxEvent
+from ..preview import preview_event
 from .errors import error_response
 
 log = logging.getLogger(__name__)
@@ -26,12 +29,52 @@ log = logging.getLogger(__name__)
 bp = Blueprint("webhooks", __name__)
 
 
+@dataclass(frozen=True)
+class CheckedDelivery:
+    """A delivery that passed every check the request path makes."""
+
+    source: WebhookSource
+    delivery_id: str
+    event_type: str
+    payload: Any
+    body: bytes
+
+
+class Refused(Exception):
+    """A delivery turned away, with the answer to give."""
+
+    def __init__(
+        self, status: int, code: str, message: str, fields: dict[str, list[str]]
+    ):
+        super().__init__(message)
+        self.answer = error_response(status, code, message, fields)
+
+
 @bp.post("/webhooks/<source_name>")
 def receive(source_name: str) -> tuple[Response, int]:
-    """Take one delivery from an ATS source."""
+    """Take one delivery from an ATS source: store it, queue it, answer fast."""
+    try:
+        checked = _check_delivery(source_name)
+    except Refused as refused:
+        return refused.answer
+    return _store_and_queue(checked)
+
+
+@bp.post("/webhooks/<source_name>/preview")
+def preview(source_name: str) -> tuple[Response, int]:
+    """Answer with the plan this delivery would make; store and send nothing."""
+    try:
+        checked = _check_delivery(source_name)
+    except Refused as refused:
+        return refused.answer
+    return jsonify(applications=preview_event(checked.source, checked.payload)), 200
+
+
+def _check_delivery(source_name: str) -> CheckedDelivery:
+    """Verify the signature on the raw bytes, then parse and validate (no I/O)."""
     source = get_source(source_name)
     if source is None:
-        return error_response(
+        raise Refused(
             404,
             "unknown_source",
             f"No source called {source_name!r}.",
@@ -47,38 +90,37 @@ def receive(source_name: str) -> tuple[Response, int]:
         delivery_id = source.delivery_id(delivery)
     except SignatureError as exc:
         log.info("webhook %s refused: %s", source_name, exc)
-        return error_response(
+        raise Refused(
             401, "invalid_signature", str(exc), {"webhook-signature": [str(exc)]}
-        )
+        ) from exc
     try:
         payload = json.loads(delivery.body)
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        return error_response(
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise Refused(
             400,
             "invalid_json",
             "The body is not JSON.",
             {"body": ["Not a JSON document."]},
-        )
+        ) from exc
     try:
         event_type = source.validate(payload)
     except PayloadError as exc:
-        return error_response(
+        raise Refused(
             422, "invalid_event", "The event breaks the schema.", exc.fields
-        )
-    return _store_and_queue(source, delivery_id, event_type, delivery.body)
+        ) from exc
+    return CheckedDelivery(source, delivery_id, event_type, payload, delivery.body)
 
 
-def _store_and_queue(
-    source: WebhookSource, delivery_id: str, event_type: str, body: bytes
-) -> tuple[Response, int]:
+def _store_and_queue(checked: CheckedDelivery) -> tuple[Response, int]:
+    source, delivery_id = checked.source, checked.delivery_id
     known = _known_delivery(source.name, delivery_id)
     if known is not None:
         return jsonify(status="duplicate", id=known), 200
     event = InboxEvent(
         source=source.name,
         delivery_id=delivery_id,
-        event_type=event_type,
-        raw_body=body,
+        event_type=checked.event_type,
+        raw_body=checked.body,
     )
     try:
         db.session.add(event)

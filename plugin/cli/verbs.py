@@ -1,4 +1,4 @@
-"""The `followup` command: a Flask CLI group with the verbs DESIGN.md fixes."""
+"""The top-level verbs: run, worker, scheduler and tick."""
 
 from __future__ import annotations
 
@@ -10,50 +10,15 @@ from types import FrameType
 
 import click
 from flask import Flask, current_app
-from flask.cli import (
-    FlaskGroup,
-    ScriptInfo,
-    routes_command,
-    shell_command,
-    with_appcontext,
-)
+from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
-from . import clock, create_app
-from .demo import demo_command
-from .extensions import db
-from .jobs.queues import QUEUE_NAMES, job_class_for, redis_connection
-from .jobs.tick import run_tick
+from .. import clock
+from ..extensions import db
+from ..jobs.queues import QUEUE_NAMES, job_class_for, redis_connection
+from ..jobs.tick import run_tick
 
 log = logging.getLogger(__name__)
-
-
-def _create_app(info: ScriptInfo | None = None) -> Flask:
-    return create_app()
-
-
-@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False)
-def main() -> None:
-    """Follow-Up Coach: post-interview coaching beside your ATS."""
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-
-
-main.add_command(shell_command)
-main.add_command(routes_command)
-
-
-def register(app: Flask) -> None:
-    """Attach the service's verbs to `app.cli` (so `test_cli_runner` sees them)."""
-    for command in (
-        run_command,
-        worker_command,
-        scheduler_command,
-        tick_command,
-        demo_command,
-    ):
-        app.cli.add_command(command)
 
 
 class ClockTime(click.ParamType):

@@ -1,0 +1,50 @@
+"""The `followup` command: a Flask CLI group with the verbs DESIGN.md fixes.
+
+Top-level verbs live in `verbs.py`; everything else is one group per noun.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup, ScriptInfo, routes_command, shell_command
+
+from .. import create_app
+from ..demo import demo_command
+from .events import events_group
+from .outbox import outbox_group
+from .preview import preview_command
+from .verbs import run_command, scheduler_command, tick_command, worker_command
+
+
+def _create_app(info: ScriptInfo | None = None) -> Flask:
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False)
+def main() -> None:
+    """Follow-Up Coach: post-interview coaching beside your ATS."""
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+
+
+main.add_command(shell_command)
+main.add_command(routes_command)
+
+
+def register(app: Flask) -> None:
+    """Attach the service's commands to `app.cli` (so `test_cli_runner` sees them)."""
+    for command in (
+        run_command,
+        worker_command,
+        scheduler_command,
+        tick_command,
+        demo_command,
+        preview_command,
+        events_group,
+        outbox_group,
+    ):
+        app.cli.add_command(command)

@@ -1,0 +1,101 @@
+"""The planned timeline of an application, or of one event, without sending anything."""
+
+from __future__ import annotations
+
+from datetime import datetime, tzinfo
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select
+
+from webhooks import WebhookSource
+
+from .cadence.plan import plan_cadence
+from .extensions import db
+from .models import Application, TimelineEntry
+from .planning import (
+    SETTLED,
+    employer_zone_of,
+    facts_for,
+    replan,
+    touchpoints_of,
+    zone_of,
+)
+from .records import apply_event
+
+
+def preview_application(application: Application) -> dict[str, Any]:
+    """Past and planned steps, in the candidate's and the employer's local times."""
+    policy = current_app.config["POLICY"]
+    touchpoints = touchpoints_of(application.id)
+    plan = plan_cadence(facts_for(application, touchpoints, policy), policy)
+    candidate_zone = zone_of(application, policy)
+    employer_zone = employer_zone_of(application, policy)
+    rows = [
+        (tp.step, tp.slot, tp.status, tp.due_at, tp.reason or "")
+        for tp in touchpoints
+        if tp.status in SETTLED
+    ] + [(s.step, s.slot, "planned", s.due_at, s.reason) for s in plan.steps]
+    return {
+        "application": {
+            "id": application.id,
+            "source": application.source,
+            "external_id": application.external_id,
+            "status": application.status,
+        },
+        "candidate_zone": str(candidate_zone),
+        "employer_zone": str(employer_zone),
+        "stopped_reason": plan.stopped_reason,
+        "steps": [
+            {
+                "step": step,
+                "slot": slot,
+                "status": status,
+                "due_at": due_at.isoformat(),
+                "due_candidate_local": _local(due_at, candidate_zone),
+                "due_employer_local": _local(due_at, employer_zone),
+                "reason": reason,
+            }
+            for step, slot, status, due_at, reason in sorted(rows, key=lambda r: r[3])
+        ],
+        "declined": [
+            {"step": s.step, "slot": s.slot, "reason": s.reason} for s in plan.skipped
+        ],
+        "timeline": _timeline(application.id),
+    }
+
+
+def preview_event(source: WebhookSource, payload: Any) -> list[dict[str, Any]]:
+    """What the plan would be if this event were applied; nothing is kept."""
+    policy = current_app.config["POLICY"]
+    try:
+        previews = []
+        for canonical in source.normalise(payload):
+            application = apply_event(source.name, canonical)
+            replan(application, policy)
+            previews.append(preview_application(application))
+        return previews
+    finally:
+        db.session.rollback()
+
+
+def _timeline(application_id: int) -> list[dict[str, Any]]:
+    entries = db.session.scalars(
+        select(TimelineEntry)
+        .filter_by(application_id=application_id)
+        .order_by(TimelineEntry.occurred_at, TimelineEntry.id)
+    )
+    return [
+        {
+            "at": entry.occurred_at.isoformat(),
+            "kind": entry.kind,
+            "step": entry.step,
+            "slot": entry.slot,
+            "detail": entry.detail,
+        }
+        for entry in entries
+    ]
+
+
+def _local(instant: datetime, zone: tzinfo) -> str:
+    return instant.astimezone(zone).isoformat()
