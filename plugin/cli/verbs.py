@@ -16,7 +16,7 @@ from flask_migrate import upgrade
 from .. import clock
 from ..extensions import db
 from ..jobs.queues import QUEUE_NAMES, job_class_for, redis_connection
-from ..jobs.tick import run_tick
+from ..jobs.tick import BATCH_SIZE, run_tick
 
 log = logging.getLogger(__name__)
 
@@ -42,12 +42,19 @@ class ClockTime(click.ParamType):
 
 @click.command("tick")
 @click.option("--at", "at", type=ClockTime(), help="Act as if it were this instant.")
+@click.option(
+    "--batch-size",
+    default=BATCH_SIZE,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Rows claimed per transaction.",
+)
 @with_appcontext
-def tick_command(at: datetime | None) -> None:
+def tick_command(at: datetime | None, batch_size: int) -> None:
     """Do everything due now (or at --at): the catch-up and time-travel tool."""
     instant = at or clock.now()
     with clock.frozen_at(instant):
-        report = run_tick()
+        report = run_tick(batch_size)
     click.echo(
         f"tick at {instant.isoformat()}: "
         f"{report.touchpoints_claimed} step(s) claimed, "

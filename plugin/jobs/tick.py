@@ -7,6 +7,7 @@ costs a fixed number of statements per batch, whatever the size of the tables.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -45,19 +46,26 @@ class TickReport:
     emails_marked_unknown: int = 0
 
 
-def run_tick() -> TickReport:
-    """Do everything due at `clock.now()`."""
+def run_tick(batch_size: int = BATCH_SIZE) -> TickReport:
+    """Do everything due at `clock.now()`, `batch_size` rows per transaction."""
     at = clock.now()
     report = TickReport()
     report.emails_marked_unknown = mark_abandoned_sending(at)
-    report.events_queued = queue_due_events(at)
-    while (claimed := claim_due_touchpoints(at, BATCH_SIZE)) > 0:
-        report.touchpoints_claimed += claimed
-        if claimed < BATCH_SIZE:
-            break
-    report.emails_queued = queue_due_emails(at)
+    report.events_queued = _in_batches(queue_due_events, at, batch_size)
+    report.touchpoints_claimed = _in_batches(claim_due_touchpoints, at, batch_size)
+    report.emails_queued = _in_batches(queue_due_emails, at, batch_size)
     log.info("tick at %s: %s", at.isoformat(), report)
     return report
+
+
+def _in_batches(step: Callable[[datetime, int], int], at: datetime, size: int) -> int:
+    """Repeat a batch step until a batch comes back short; return the total."""
+    total = 0
+    while (done := step(at, size)) > 0:
+        total += done
+        if done < size:
+            break
+    return total
 
 
 def claim_due_touchpoints(at: datetime, limit: int) -> int:
@@ -99,9 +107,9 @@ def claim_due_touchpoints(at: datetime, limit: int) -> int:
     return len(due)
 
 
-def queue_due_emails(at: datetime) -> int:
+def queue_due_emails(at: datetime, limit: int = BATCH_SIZE) -> int:
     """Queue delivery of pending emails that are due and not queued recently."""
-    ids = _mark_enqueued(OutboundEmail, EmailStatus.PENDING, at)
+    ids = _mark_enqueued(OutboundEmail, EmailStatus.PENDING, at, limit)
     for email_id in ids:
         enqueue(
             MAIL_QUEUE,
@@ -113,9 +121,9 @@ def queue_due_emails(at: datetime) -> int:
     return len(ids)
 
 
-def queue_due_events(at: datetime) -> int:
+def queue_due_events(at: datetime, limit: int = BATCH_SIZE) -> int:
     """Queue processing of stored deliveries whose job was lost or is due a retry."""
-    ids = _mark_enqueued(InboxEvent, InboxStatus.PENDING, at)
+    ids = _mark_enqueued(InboxEvent, InboxStatus.PENDING, at, limit)
     for event_id in ids:
         enqueue(
             EVENTS_QUEUE,
@@ -128,7 +136,7 @@ def queue_due_events(at: datetime) -> int:
 
 
 def _mark_enqueued(
-    model: type[OutboundEmail] | type[InboxEvent], status: str, at: datetime
+    model: type[OutboundEmail] | type[InboxEvent], status: str, at: datetime, limit: int
 ) -> list[int]:
     ids = list(
         db.session.scalars(
@@ -141,7 +149,7 @@ def _mark_enqueued(
                 ),
             )
             .order_by(model.next_attempt_at)
-            .limit(BATCH_SIZE)
+            .limit(limit)
             .with_for_update(skip_locked=True)
         )
     )
