@@ -80,10 +80,14 @@ def _database_uri(url: str | None, data_dir: Path) -> str:
 
 
 def _engine_options(url: str | None) -> dict[str, Any]:
+    # Errors and logs must never quote row values: they hold candidates' data.
+    options: dict[str, Any] = {"hide_parameters": True}
     if url and not url.startswith("sqlite"):
-        return {"pool_pre_ping": True}
-    # Web threads, the background tick and the CLI share one SQLite file.
-    return {"connect_args": {"timeout": 30}}
+        options["pool_pre_ping"] = True
+    else:
+        # Web threads, the background tick and the CLI share one SQLite file.
+        options["connect_args"] = {"timeout": 30}
+    return options
 
 
 def _whole_number(env: Mapping[str, Any], name: str, default: int) -> int:

@@ -28,6 +28,17 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 
 
+def deliver_emails(email_ids: list[int], queued_at: str | None = None) -> None:
+    """Deliver a chunk of outbox rows, each on its own; one failing stops no other."""
+    for email_id in email_ids:
+        try:
+            deliver_email(email_id, queued_at)
+        except Exception:
+            db.session.rollback()
+            # The row stays pending or sending: the tick retries or leases it out.
+            log.exception("delivery of email %s failed", email_id)
+
+
 def deliver_email(email_id: int, queued_at: str | None = None) -> None:
     """Send one outbox row, at most once, whatever re-runs or races happen."""
     with clock.as_of(queued_at):

@@ -61,21 +61,39 @@ def enqueue(queue_name: str, func: Any, *args: Any, job_id: str) -> bool:
     Call only after committing what the job reads. Returns False when the job could
     not be queued; the database still holds the work, and the next tick queues it.
     """
+    return enqueue_many(queue_name, func, [(args, job_id)]) == 1
+
+
+def enqueue_many(
+    queue_name: str, func: Any, calls: list[tuple[tuple[Any, ...], str]]
+) -> int:
+    """Queue one job per (args, job_id) in a single Redis round trip.
+
+    Without Redis each runs inline, in order. Returns how many were queued (or ran
+    without error); the rest stay due in the database for the next tick.
+    """
     connection = redis_connection()
     if connection is None:
-        return _run_inline(func, *args)
-    try:
-        Queue(queue_name, connection=connection, job_class=AppJob).enqueue(
-            func, *args, job_id=job_id, result_ttl=3600, failure_ttl=7 * 86400
+        return sum(_run_inline(func, *args) for args, _ in calls)
+    queue = Queue(queue_name, connection=connection, job_class=AppJob)
+    jobs = [
+        Queue.prepare_data(
+            func, args=args, job_id=job_id, result_ttl=3600, failure_ttl=7 * 86400
         )
+        for args, job_id in calls
+    ]
+    try:
+        with connection.pipeline() as pipe:
+            queue.enqueue_many(jobs, pipeline=pipe)
+            pipe.execute()
     except redis.RedisError as exc:
         log.warning(
-            "could not queue job %s (%s); the next tick retries",
-            job_id,
+            "could not queue %s job(s) (%s); the next tick retries",
+            len(calls),
             type(exc).__name__,
         )
-        return False
-    return True
+        return 0
+    return len(calls)
 
 
 def _run_inline(func: Any, *args: Any) -> bool:

@@ -23,15 +23,16 @@ from ..models import (
     Touchpoint,
     TouchpointStatus,
 )
-from .delivery import deliver_email
+from .delivery import deliver_emails
 from .inbox import process_inbox_event
-from .queues import EVENTS_QUEUE, MAIL_QUEUE, enqueue
+from .queues import EVENTS_QUEUE, MAIL_QUEUE, enqueue_many
 
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 500
 # A job queued this long ago and still pending was lost (Redis flushed, worker gone).
 REQUEUE_AFTER = timedelta(minutes=5)
+EMAILS_PER_JOB = 20
 # A "sending" row this old belongs to a worker that died mid-SMTP.
 SENDING_LEASE = timedelta(minutes=10)
 
@@ -110,28 +111,23 @@ def claim_due_touchpoints(at: datetime, limit: int) -> int:
 def queue_due_emails(at: datetime, limit: int = BATCH_SIZE) -> int:
     """Queue delivery of pending emails that are due and not queued recently."""
     ids = _mark_enqueued(OutboundEmail, EmailStatus.PENDING, at, limit)
-    for email_id in ids:
-        enqueue(
-            MAIL_QUEUE,
-            deliver_email,
-            email_id,
-            at.isoformat(),
-            job_id=f"deliver-email-{email_id}",
-        )
+    # Chunks keep the queue cheap while several workers still share the sending.
+    chunks = [ids[i : i + EMAILS_PER_JOB] for i in range(0, len(ids), EMAILS_PER_JOB)]
+    calls = [
+        ((chunk, at.isoformat()), f"deliver-emails-{chunk[0]}-{at.timestamp():.0f}")
+        for chunk in chunks
+    ]
+    enqueue_many(MAIL_QUEUE, deliver_emails, calls)
     return len(ids)
 
 
 def queue_due_events(at: datetime, limit: int = BATCH_SIZE) -> int:
     """Queue processing of stored deliveries whose job was lost or is due a retry."""
     ids = _mark_enqueued(InboxEvent, InboxStatus.PENDING, at, limit)
-    for event_id in ids:
-        enqueue(
-            EVENTS_QUEUE,
-            process_inbox_event,
-            event_id,
-            at.isoformat(),
-            job_id=f"inbox-event-{event_id}",
-        )
+    calls = [
+        ((event_id, at.isoformat()), f"inbox-event-{event_id}") for event_id in ids
+    ]
+    enqueue_many(EVENTS_QUEUE, process_inbox_event, calls)
     return len(ids)
 
 
