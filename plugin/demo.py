@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import json
+import logging
 import tempfile
 import time as wallclock
 import uuid
@@ -17,13 +18,21 @@ from zoneinfo import ZoneInfo
 import click
 from flask import Flask
 from flask_migrate import upgrade
+from sqlalchemy import func, select
 
 from webhooks.standard import sign
 
 from . import clock, create_app
+from .extensions import db
 from .jobs.tick import run_tick
+from .models import EmailStatus, OutboundEmail, Touchpoint, TouchpointStatus
 
 CHICAGO = ZoneInfo("America/Chicago")
+DEMO_POLICY = """\
+[firm]
+name = "Northwind Staffing (demo)"
+postal_address = "12 Harbour Road, Portland, ME 04101"
+"""
 
 
 @click.command("demo")
@@ -33,7 +42,8 @@ CHICAGO = ZoneInfo("America/Chicago")
     help="Keep the demo's data folder here instead of a temporary one.",
 )
 def demo_command(keep: Path | None) -> None:
-    """Replay a short scenario on a fresh embedded setup and print the email sent."""
+    """Replay one interview on a fresh embedded setup and show every email sent."""
+    logging.getLogger().setLevel(logging.WARNING)  # the story, not the job logs
     if keep is not None:
         _replay(keep)
         return
@@ -42,24 +52,55 @@ def demo_command(keep: Path | None) -> None:
 
 
 def _replay(folder: Path) -> None:
-    app = create_app({"DATA_DIR": str(folder), "TICK_INTERVAL": "0"})
+    policy = folder / "policy.toml"
+    folder.mkdir(parents=True, exist_ok=True)
+    policy.write_text(DEMO_POLICY, encoding="utf-8")
+    app = create_app(
+        {"DATA_DIR": str(folder), "TICK_INTERVAL": "0", "POLICY_FILE": str(policy)}
+    )
     with app.app_context():
         upgrade()
     click.echo(f"Demo data folder: {folder} (SQLite, jobs inline, mail to files)\n")
     ends_at = _post_interview(app)
-    after = ends_at + timedelta(minutes=app.config["POLICY"].thank_you.delay_minutes)
-    for label, instant in (
-        ("the interview ends", ends_at),
-        ("an hour later", after),
-        ("the same hour, again", after),
-    ):
-        with app.app_context(), clock.frozen_at(instant):
-            report = run_tick()
-        click.echo(
-            f"tick when {label} ({instant.astimezone(CHICAGO):%a %d %b %H:%M %Z}): "
-            f"{report.emails_queued} email(s) sent"
-        )
-    _show_mail(app.config["MAIL_DIR"])
+    click.echo("\nMoving the clock forward, ticking whenever a step falls due:")
+    with app.app_context():
+        _tick_through(ends_at, ends_at + timedelta(days=21), app.config["MAIL_DIR"])
+    _show_first_email(app.config["MAIL_DIR"])
+
+
+def _tick_through(start: datetime, end: datetime, mail_dir: Path) -> None:
+    """Tick at each moment something is due, printing every email that went out."""
+    at, seen = start, 0
+    while at <= end:
+        with clock.frozen_at(at):
+            run_tick()
+        files = sorted(mail_dir.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns)
+        for path in files[seen:]:
+            message = _read(path)
+            click.echo(
+                f"  {at.astimezone(CHICAGO):%a %d %b %H:%M %Z}  {message['Subject']}"
+            )
+        seen = len(files)
+        following = _next_due()
+        if following is None:
+            break
+        at = max(following, at + timedelta(minutes=1))
+
+
+def _next_due() -> datetime | None:
+    moments = [
+        db.session.scalar(
+            select(func.min(Touchpoint.due_at)).where(
+                Touchpoint.status == TouchpointStatus.PLANNED
+            )
+        ),
+        db.session.scalar(
+            select(func.min(OutboundEmail.next_attempt_at)).where(
+                OutboundEmail.status == EmailStatus.PENDING
+            )
+        ),
+    ]
+    return min((m for m in moments if m is not None), default=None)
 
 
 def _post_interview(app: Flask) -> datetime:
@@ -128,12 +169,18 @@ def _scenario(starts_at: datetime, ends_at: datetime) -> dict[str, Any]:
     }
 
 
-def _show_mail(mail_dir: Path) -> None:
-    files = sorted(mail_dir.glob("*.eml"))
-    click.echo(f"\n{len(files)} email(s) in {mail_dir}\n")
-    for path in files:
-        message = email.message_from_bytes(path.read_bytes(), policy=default_policy)
-        assert isinstance(message, EmailMessage)
-        text = message.get_body(preferencelist=("plain",))
-        click.echo(f"To: {message['To']}\nSubject: {message['Subject']}\n")
-        click.echo(text.get_content() if text is not None else "(no text part)")
+def _read(path: Path) -> EmailMessage:
+    message = email.message_from_bytes(path.read_bytes(), policy=default_policy)
+    assert isinstance(message, EmailMessage)
+    return message
+
+
+def _show_first_email(mail_dir: Path) -> None:
+    files = sorted(mail_dir.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns)
+    click.echo(f"\n{len(files)} email(s) in {mail_dir}. The first one, as text:\n")
+    if not files:
+        return
+    message = _read(files[0])
+    text = message.get_body(preferencelist=("plain",))
+    click.echo(f"To: {message['To']}\nSubject: {message['Subject']}\n")
+    click.echo(text.get_content() if text is not None else "(no text part)")

@@ -73,9 +73,16 @@ def test_demo_prints_the_thank_you_the_candidate_got(tmp_path):
     assert result.exit_code == 0, result.output
     assert "(first delivery): 202 accepted" in result.output
     assert "(the ATS retries): 200 duplicate" in result.output
-    assert "1 email(s) in" in result.output
+    assert "4 email(s) in" in result.output
+    for subject in (
+        "thank-you notes to send",
+        "a handwritten note for Acme Logistics",
+        "A short check-in with Acme Logistics",
+        "You've done your part with Acme Logistics",
+    ):
+        assert subject in result.output
     assert "Dear Lee Park," in result.output and "Dear Amara Nwosu," in result.output
-    assert len(list((tmp_path / "demo" / "mail").glob("*.eml"))) == 1
+    assert len(list((tmp_path / "demo" / "mail").glob("*.eml"))) == 4
 
 
 def test_console_script_lists_the_fixed_verbs(tmp_path):
@@ -167,3 +174,22 @@ def test_scheduler_ticks_and_stops_cleanly_on_sigterm(tmp_path):
         process.kill()
 
     assert "Ticking every 1 s" in output
+
+
+def test_an_invalid_policy_stops_the_start_naming_the_key(tmp_path):
+    policy = tmp_path / "policy.toml"
+    policy.write_text("[check_in]\ndays_after_deadline = 2\n")
+    script = Path(sys.executable).parent / "followup"
+    env = {
+        "PATH": os.environ["PATH"],
+        "DATA_DIR": str(tmp_path),
+        "POLICY_FILE": str(policy),
+    }
+
+    result = subprocess.run(
+        [str(script), "tick"], capture_output=True, text=True, env=env, timeout=60
+    )
+
+    assert result.returncode == 1
+    assert "check_in.days_after_deadline: must be at least 3" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -77,6 +77,14 @@ def test_webhook_secret_must_be_base64(settings):
         ("[firm]\ntimezone = 'Mars/Base'\n", "firm.timezone"),
         ("firm = 3\n", "firm"),
         ("[surprise]\n", "surprise"),
+        ("[routing]\nmode = 'carrier pigeon'\n", "routing.mode"),
+        ("[check_in]\ndays_after_deadline = 2\n", "check_in.days_after_deadline"),
+        ("[business_days]\nweekdays = [0, 1]\n", "business_days.weekdays"),
+        ("[business_days]\nweekdays = []\n", "business_days.weekdays"),
+        ("[business_days]\nholidays = ['Christmas']\n", "business_days.holidays[0]"),
+        ("[business_days]\nholidays = '2026-12-25'\n", "business_days.holidays"),
+        ("[handwritten_note]\nenabled = 'yes'\n", "handwritten_note.enabled"),
+        ("[retention]\ndays = 0\n", "retention.days"),
     ],
 )
 def test_invalid_policy_names_the_bad_key(tmp_path, toml, key):
@@ -95,6 +103,17 @@ def test_policy_that_is_not_toml_is_refused(tmp_path):
 
     with pytest.raises(PolicyError, match="not valid TOML"):
         load_policy(path)
+
+
+def test_every_section_of_the_example_policy_loads():
+    from pathlib import Path
+
+    example = Path(__file__).resolve().parent.parent / "policy.example.toml"
+
+    policy = load_policy(example)
+
+    assert policy.firm.postal_address
+    assert policy.business_days.holidays
 
 
 def test_policy_values_override_defaults(tmp_path):

@@ -12,6 +12,7 @@ from flask import Flask
 from flask.cli import FlaskGroup, ScriptInfo, routes_command, shell_command
 
 from .. import create_app
+from ..config import ConfigError
 from ..demo import demo_command
 from .events import events_group
 from .outbox import outbox_group
@@ -20,7 +21,11 @@ from .verbs import run_command, scheduler_command, tick_command, worker_command
 
 
 def _create_app(info: ScriptInfo | None = None) -> Flask:
-    return create_app()
+    try:
+        return create_app()
+    except ConfigError as exc:
+        # A clear one-line refusal, not a traceback: the message names the setting.
+        raise click.ClickException(f"cannot start: {exc}") from exc
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False)
