@@ -31,20 +31,25 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     """Bind the database, migrations and queues to this app."""
     from . import models  # noqa: F401  (registers the tables)
-    from .extensions import db, migrate
+    from .extensions import csrf, db, migrate
     from .jobs import queues
 
     db.init_app(app)
+    csrf.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     queues.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
     """Mount the HTTP endpoints and the JSON error handlers."""
-    from .views import errors, health, webhooks
+    from .extensions import csrf
+    from .views import errors, health, plan, unsubscribe, webhooks
 
-    app.register_blueprint(health.bp)
-    app.register_blueprint(webhooks.bp)
+    # Signed by their senders, not by a browser session: no CSRF token to carry.
+    csrf.exempt(webhooks.bp)
+    csrf.exempt(unsubscribe.bp)
+    for blueprint in (health.bp, webhooks.bp, plan.bp, unsubscribe.bp):
+        app.register_blueprint(blueprint)
     errors.register(app)
 
 

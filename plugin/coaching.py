@@ -16,6 +16,7 @@ from . import clock
 from .cadence.deadlines import effective_deadline
 from .cadence.rounds import group_rounds
 from .cadence.steps import InterviewFacts, Step
+from .links import plan_url, unsubscribe_url
 from .models import Application, Interview, OutboundEmail
 from .planning import zone_of
 from .policy import Policy
@@ -31,13 +32,13 @@ class Person:
 
 
 def context_for(email: OutboundEmail) -> dict[str, Any]:
-    """Everything the email's templates need, for its step."""
+    """Everything the email's templates need, for its step or answer."""
     application = email.application
     policy: Policy = current_app.config["POLICY"]
     zone = zone_of(application, policy)
     slot = email.touchpoint.slot if email.touchpoint else ""
     base = _common(application, policy)
-    builder = _BUILDERS[Step(email.template)]
+    builder = _BUILDERS[email.template]
     return {**base, **builder(application, slot, zone, policy)}
 
 
@@ -63,6 +64,9 @@ def _common(application: Application, policy: Policy) -> dict[str, Any]:
         "signature": (
             recruiter.name if recruiter and recruiter.name else policy.firm.name
         ),
+        "manager_name": application.hiring_manager_name,
+        "plan_url": plan_url(application.id),
+        "unsubscribe_url": unsubscribe_url(application.id),
     }
 
 
@@ -118,7 +122,6 @@ def _check_in(
         "deadline_stated": deadline.stated,
         "assumed_days": policy.check_in.default_deadline_days,
         "last_interview": _long_date(last_day),
-        "manager_name": application.hiring_manager_name,
         "manager_email": application.hiring_manager_email
         if policy.routing.share_contact_emails
         else None,
@@ -137,11 +140,42 @@ def _move_on(
     }
 
 
+def _offer_guidance(
+    application: Application, slot: str, zone: tzinfo, policy: Policy
+) -> dict[str, Any]:
+    offer = application.competing_offers[-1]
+    days_left = (offer.offer_deadline - clock.now().astimezone(zone).date()).days
+    return {
+        "subject": "Your other offer: how to tell "
+        + (application.employer_name or "the employer"),
+        "other_employer": offer.employer_name,
+        "offer_deadline": _long_date(offer.offer_deadline),
+        "days_left": days_left,
+        "last_interview": _last_interview_day(application, zone),
+    }
+
+
+def _report_received(
+    application: Application, slot: str, zone: tzinfo, policy: Policy
+) -> dict[str, Any]:
+    heard = application.heard_back_at is not None
+    outcome = application.heard_back_outcome if heard else None
+    deadline = application.decision_deadline
+    return {
+        "subject": "Thanks for letting us know",
+        "heard_back": heard,
+        "outcome": outcome,
+        "deadline": _long_date(deadline) if deadline and not heard else None,
+    }
+
+
 _BUILDERS = {
-    Step.THANK_YOU: _thank_you,
-    Step.HANDWRITTEN_NOTE: _handwritten_note,
-    Step.CHECK_IN: _check_in,
-    Step.MOVE_ON: _move_on,
+    Step.THANK_YOU.value: _thank_you,
+    Step.HANDWRITTEN_NOTE.value: _handwritten_note,
+    Step.CHECK_IN.value: _check_in,
+    Step.MOVE_ON.value: _move_on,
+    "offer_guidance": _offer_guidance,
+    "report_received": _report_received,
 }
 
 
@@ -190,6 +224,11 @@ def _met_when(slot: str, zone: tzinfo) -> str:
     if days <= 0:
         return "today"
     return "yesterday" if days == 1 else f"on {date.fromisoformat(slot):%A}"
+
+
+def _last_interview_day(application: Application, zone: tzinfo) -> str | None:
+    rounds = group_rounds(_held(application), zone)
+    return _long_date(rounds[-1].local_date) if rounds else None
 
 
 def _long_date(day: date) -> str:

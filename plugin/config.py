@@ -19,6 +19,7 @@ ENV_NAMES = (
     "REDIS_URL",
     "SMTP_URL",
     "SECRET_KEY",
+    "SECRET_KEY_FALLBACKS",
     "BASE_URL",
     "MAIL_FROM",
     "POLICY_FILE",
@@ -57,7 +58,14 @@ def load_config(environ: Mapping[str, Any]) -> dict[str, Any]:
             env, "WEBHOOK_MAX_BYTES", WEBHOOK_MAX_BYTES
         ),
         "POLICY": policy,
+        # The plan page's session cookie only carries CSRF tokens and flash messages.
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": str(env.get("BASE_URL", "")).startswith("https://"),
+        "WTF_CSRF_TIME_LIMIT": None,  # bound to the session, not to a clock
         "SECRET_KEY": env.get("SECRET_KEY"),
+        # Older keys, newest last, still accepted on links during a rotation.
+        "SECRET_KEY_FALLBACKS": str(env.get("SECRET_KEY_FALLBACKS", "")).split(),
         "STANDARD_WEBHOOK_SECRETS": _webhook_secrets(
             env.get("STANDARD_WEBHOOK_SECRET"), "STANDARD_WEBHOOK_SECRET"
         ),

@@ -11,6 +11,7 @@ from flask import current_app, render_template
 
 from . import clock
 from .coaching import context_for
+from .links import unsubscribe_url
 from .models import OutboundEmail
 from .policy import Policy
 
@@ -51,6 +52,9 @@ def build_message(
     if reply_to:
         message["Reply-To"] = reply_to
     message["Message-ID"] = message_id
+    # RFC 8058 one-click unsubscribe: mail clients POST to this URL, no cookies.
+    message["List-Unsubscribe"] = f"<{unsubscribe_url(application.id)}>"
+    message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message["Date"] = format_datetime(clock.now())
     message.set_content(rendered.text)
     message.add_alternative(rendered.html, subtype="html")

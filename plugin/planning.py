@@ -28,7 +28,12 @@ from .models.types import UTCDateTime
 from .policy import Policy
 
 # Touchpoints in these states are settled: the planner never changes them.
-SETTLED = (TouchpointStatus.QUEUED, TouchpointStatus.SENT, TouchpointStatus.SKIPPED)
+SETTLED = (
+    TouchpointStatus.QUEUED,
+    TouchpointStatus.SENT,
+    TouchpointStatus.SKIPPED,
+    TouchpointStatus.DONE,
+)
 COACHING_TEMPLATES = tuple(step.value for step in Step)
 
 
@@ -75,7 +80,9 @@ def facts_for(
             DoneStep(
                 Step(tp.step),
                 tp.slot,
-                tp.updated_at if tp.status == "sent" else tp.due_at,
+                tp.updated_at
+                if tp.status in (TouchpointStatus.SENT, TouchpointStatus.DONE)
+                else tp.due_at,
                 sent=tp.status != TouchpointStatus.SKIPPED,
             )
             for tp in touchpoints

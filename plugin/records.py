@@ -78,6 +78,8 @@ def _upsert_candidate(
     if candidate is None:
         candidate = Candidate(source=source, external_id=fields["id"])
         db.session.add(candidate)
+    if candidate.forgotten_at is not None:
+        return candidate  # erased on request: later events bring nothing back
     if _is_newer(candidate, stamp):
         _copy(fields, candidate, ("first_name", "last_name", "timezone"))
         if fields.get("email"):

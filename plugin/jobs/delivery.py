@@ -87,11 +87,14 @@ def _lock_for_candidate(email_id: int) -> OutboundEmail | None:
 def check_rules(email: OutboundEmail) -> SendDecision:
     """Every rule, re-checked now: the step's reason to exist, staleness, politeness."""
     application = email.application
-    if not application.candidate.email:
+    candidate = application.candidate
+    if not candidate.email:
         return SendDecision(Action.SKIP, "the candidate has no email address on file")
+    if candidate.opted_out_at is not None:
+        return SendDecision(Action.SKIP, "the candidate opted out of all emails")
     touchpoint = email.touchpoint
     if touchpoint is None:
-        return SendDecision(Action.SEND)
+        return SendDecision(Action.SEND)  # an answer to the candidate: it goes at once
     if touchpoint.status != TouchpointStatus.QUEUED:
         return SendDecision(Action.SKIP, f"the step is {touchpoint.status}")
     policy = current_app.config["POLICY"]

@@ -55,6 +55,7 @@ def _apply(event: InboxEvent) -> None:
     for canonical in source.normalise(payload):
         application = apply_event(source.name, canonical)
         replan(application, current_app.config["POLICY"])
+        event.application_id = application.id
 
 
 def _record_failure(event_id: int, exc: Exception) -> None:

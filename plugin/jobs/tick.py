@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import insert, or_, select, update
 
 from .. import clock
@@ -23,6 +24,7 @@ from ..models import (
     Touchpoint,
     TouchpointStatus,
 )
+from ..privacy import purge_expired_bodies
 from .delivery import deliver_emails
 from .inbox import process_inbox_event
 from .queues import EVENTS_QUEUE, MAIL_QUEUE, enqueue_many
@@ -45,6 +47,7 @@ class TickReport:
     emails_queued: int = 0
     events_queued: int = 0
     emails_marked_unknown: int = 0
+    bodies_purged: int = 0
 
 
 def run_tick(batch_size: int = BATCH_SIZE) -> TickReport:
@@ -55,6 +58,9 @@ def run_tick(batch_size: int = BATCH_SIZE) -> TickReport:
     report.events_queued = _in_batches(queue_due_events, at, batch_size)
     report.touchpoints_claimed = _in_batches(claim_due_touchpoints, at, batch_size)
     report.emails_queued = _in_batches(queue_due_emails, at, batch_size)
+    report.bodies_purged = purge_expired_bodies(
+        at, current_app.config["POLICY"].retention.days
+    )
     log.info("tick at %s: %s", at.isoformat(), report)
     return report
 

@@ -3,6 +3,7 @@
 from .application import (
     Application,
     ApplicationStatus,
+    CompetingOffer,
     Interview,
     Interviewer,
     InterviewStatus,
@@ -16,6 +17,7 @@ __all__ = [
     "Application",
     "ApplicationStatus",
     "Candidate",
+    "CompetingOffer",
     "EmailStatus",
     "InboxEvent",
     "InboxStatus",

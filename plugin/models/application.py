@@ -6,7 +6,15 @@ import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .. import clock
@@ -77,6 +85,7 @@ class Application(db.Model):  # type: ignore[name-defined]
     paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     paused_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     heard_back_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    heard_back_outcome: Mapped[str | None] = mapped_column(String(30))
     emails_stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     source_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
@@ -88,6 +97,9 @@ class Application(db.Model):  # type: ignore[name-defined]
     recruiter: Mapped[Recruiter | None] = relationship(back_populates="applications")
     interviews: Mapped[list[Interview]] = relationship(
         back_populates="application", order_by="Interview.starts_at"
+    )
+    competing_offers: Mapped[list[CompetingOffer]] = relationship(
+        back_populates="application", order_by="CompetingOffer.reported_at"
     )
 
     @property
@@ -158,3 +170,20 @@ class Interviewer(db.Model):  # type: ignore[name-defined]
     email: Mapped[str | None] = mapped_column(String(320))
 
     interview: Mapped[Interview] = relationship(back_populates="interviewers")
+
+
+class CompetingOffer(db.Model):  # type: ignore[name-defined]
+    """An offer from another employer, reported by the candidate."""
+
+    __tablename__ = "competing_offers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id"), index=True
+    )
+    employer_name: Mapped[str | None] = mapped_column(String(300))
+    offer_deadline: Mapped[date] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+    reported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    application: Mapped[Application] = relationship(back_populates="competing_offers")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Index, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .. import clock
@@ -39,7 +39,13 @@ class InboxEvent(db.Model):  # type: ignore[name-defined]
     status: Mapped[str] = mapped_column(String(20), default=InboxStatus.PENDING)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(String(500))
-    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    received_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, default=clock.now, index=True
+    )
+    # The application the delivery concerned, once processed: erasure finds it so.
+    application_id: Mapped[int | None] = mapped_column(
+        ForeignKey("applications.id"), index=True
+    )
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     enqueued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -52,7 +52,7 @@ class OutboundEmail(db.Model):  # type: ignore[name-defined]
     last_error: Mapped[str | None] = mapped_column(String(500))
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     enqueued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    sending_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sending_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(

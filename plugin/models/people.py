@@ -44,6 +44,8 @@ class Candidate(db.Model):  # type: ignore[name-defined]
     email: Mapped[str | None] = mapped_column(String(320))
     timezone: Mapped[str | None] = mapped_column(String(64))
     opted_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when the person's data was erased; later events bring none of it back.
+    forgotten_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Timestamp of the newest event applied, so an older one never overwrites it.
     source_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)

@@ -21,7 +21,8 @@ class TouchpointStatus(enum.StrEnum):
     """Life of a touchpoint.
 
     PLANNED and CANCELLED belong to the planner, which may revive a cancelled step.
-    QUEUED means an email exists; SENT and SKIPPED are final.
+    QUEUED means an email exists; SENT, SKIPPED and DONE (the candidate did the
+    step on their own and said so) are final.
     """
 
     PLANNED = "planned"
@@ -29,6 +30,7 @@ class TouchpointStatus(enum.StrEnum):
     SENT = "sent"
     SKIPPED = "skipped"
     CANCELLED = "cancelled"
+    DONE = "done"
 
 
 class Touchpoint(db.Model):  # type: ignore[name-defined]

@@ -1,0 +1,93 @@
+"""The plan page's forms: validated on the server, with messages a person can act on."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, RadioField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from .reports import HEARD_BACK_OUTCOMES
+
+FAR_FUTURE = timedelta(days=366)
+
+
+class NotBefore:
+    """A date on or after the candidate's today, and within a year."""
+
+    def __init__(self, today: date):
+        self.today = today
+
+    def __call__(self, form: Any, field: Any) -> None:
+        if field.data is None:
+            return
+        if field.data < self.today:
+            raise ValidationError("Choose today or a later date.")
+        if field.data > self.today + FAR_FUTURE:
+            raise ValidationError("Choose a date within the next year.")
+
+
+class CompetingOfferForm(FlaskForm):
+    """Another employer made an offer."""
+
+    employer = StringField(
+        "Which company made the offer? (optional)",
+        validators=[Optional(), Length(max=300)],
+    )
+    offer_deadline = DateField(
+        "When do you need to answer them?",
+        validators=[DataRequired(message="Give the date you need to answer by.")],
+    )
+    note = TextAreaField(
+        "Anything your recruiter should know? (optional)",
+        validators=[Optional(), Length(max=2000)],
+    )
+
+
+class HeardBackForm(FlaskForm):
+    """The employer answered."""
+
+    outcome = RadioField(
+        "What did you hear?",
+        choices=[
+            (key, label.capitalize()) for key, label in HEARD_BACK_OUTCOMES.items()
+        ],
+        validators=[DataRequired(message="Choose what you heard.")],
+    )
+
+
+class DeadlineForm(FlaskForm):
+    """The date the employer said they would decide by."""
+
+    decision_deadline = DateField(
+        "The date they said they would decide by",
+        validators=[DataRequired(message="Give the date they mentioned.")],
+    )
+
+
+class PauseForm(FlaskForm):
+    """Hold the coaching for this application."""
+
+    until = DateField(
+        "Pause until (leave empty to pause until you resume)", validators=[Optional()]
+    )
+
+
+class StopForm(FlaskForm):
+    """Stop the emails, for this application or for everything."""
+
+    scope = RadioField(
+        "Which emails should stop?",
+        choices=[
+            ("application", "Emails about this application"),
+            ("all", "All emails from us"),
+        ],
+        default="application",
+        validators=[DataRequired(message="Choose which emails to stop.")],
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """A button, with CSRF protection and nothing else."""

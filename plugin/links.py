@@ -1,0 +1,76 @@
+"""Signed links for candidates: one salt per purpose, ids only, each with a lifetime.
+
+Tokens are readable, not secret: they carry an application id and are signed with
+SECRET_KEY (older keys in SECRET_KEY_FALLBACKS still verify during a rotation).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from . import clock
+
+PLAN_PAGE = "plan-page"
+UNSUBSCRIBE = "unsubscribe"
+
+# A cadence runs about five weeks after the last round; links outlive it by a margin.
+LIFETIMES = {
+    PLAN_PAGE: timedelta(days=120),
+    UNSUBSCRIBE: timedelta(days=400),  # unsubscribe links work for over a year
+}
+
+
+class BadLink(Exception):
+    """A link that is tampered with, meant for something else, or too old."""
+
+    def __init__(self, expired: bool):
+        super().__init__("expired" if expired else "invalid")
+        self.expired = expired
+
+
+class _ClockedSerializer(URLSafeTimedSerializer):
+    """Signs and checks ages against our clock, so `tick --at` and tests agree."""
+
+    def get_timestamp(self) -> int:
+        return int(clock.now().timestamp())
+
+
+def _serializer(purpose: str) -> URLSafeTimedSerializer:
+    config = current_app.config
+    keys: list[Any] = [*config["SECRET_KEY_FALLBACKS"], config["SECRET_KEY"]]
+    return _ClockedSerializer(keys, salt=f"followup.{purpose}")
+
+
+def make_token(purpose: str, application_id: int) -> str:
+    """A token for one purpose and one application."""
+    return str(_serializer(purpose).dumps({"a": application_id}))
+
+
+def read_token(purpose: str, token: str) -> int:
+    """The application id a token carries, or BadLink."""
+    max_age = int(LIFETIMES[purpose].total_seconds())
+    try:
+        payload = _serializer(purpose).loads(token, max_age=max_age)
+    except SignatureExpired as exc:
+        raise BadLink(expired=True) from exc
+    except BadSignature as exc:
+        raise BadLink(expired=False) from exc
+    if not isinstance(payload, dict) or not isinstance(payload.get("a"), int):
+        raise BadLink(expired=False)
+    return int(payload["a"])
+
+
+def plan_url(application_id: int) -> str:
+    """The candidate's plan page for one application."""
+    token = make_token(PLAN_PAGE, application_id)
+    return f"{current_app.config['BASE_URL']}/plan/{token}"
+
+
+def unsubscribe_url(application_id: int) -> str:
+    """The one-click unsubscribe link for one application."""
+    token = make_token(UNSUBSCRIBE, application_id)
+    return f"{current_app.config['BASE_URL']}/unsubscribe/{token}"

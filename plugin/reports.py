@@ -1,0 +1,165 @@
+"""What a candidate tells us from their plan page, and what follows from it.
+
+Each function changes the records, re-plans, notes it on the timeline and commits.
+Emails the candidate triggers go out at once; they are answers, not coaching.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import current_app
+from sqlalchemy import select
+
+from . import clock
+from .extensions import db
+from .jobs.delivery import deliver_emails
+from .jobs.queues import MAIL_QUEUE, enqueue_many
+from .models import (
+    Application,
+    Candidate,
+    CompetingOffer,
+    OutboundEmail,
+    Touchpoint,
+    TouchpointStatus,
+)
+from .planning import add_to_timeline, replan, set_decision_deadline
+
+HEARD_BACK_OUTCOMES = {
+    "offer": "an offer",
+    "rejected": "a no",
+    "next_round": "a next round",
+    "other": "other news",
+}
+
+# Triggered emails, sent at once (no quiet hours, no spacing).
+OFFER_GUIDANCE = "offer_guidance"
+REPORT_RECEIVED = "report_received"
+TRIGGERED_TEMPLATES = (OFFER_GUIDANCE, REPORT_RECEIVED)
+
+
+def report_competing_offer(
+    application: Application, employer: str | None, deadline: date, note: str | None
+) -> CompetingOffer:
+    """Record another employer's offer and answer with guidance at once."""
+    offer = CompetingOffer(
+        application=application,
+        employer_name=employer or None,
+        offer_deadline=deadline,
+        note=note or None,
+    )
+    db.session.add(offer)
+    who = f" from {employer}" if employer else ""
+    add_to_timeline(
+        application.id,
+        "report",
+        None,
+        f"the candidate reported a competing offer{who}, "
+        f"deciding by {deadline.isoformat()}",
+    )
+    _answer(application, OFFER_GUIDANCE)
+    return offer
+
+
+def report_heard_back(application: Application, outcome: str) -> None:
+    """The employer answered: the cadence for this application stops."""
+    application.heard_back_at = clock.now()
+    application.heard_back_outcome = outcome
+    add_to_timeline(
+        application.id,
+        "report",
+        None,
+        f"the candidate heard back: {HEARD_BACK_OUTCOMES[outcome]}",
+    )
+    _replan_and_answer(application, REPORT_RECEIVED)
+
+
+def report_deadline(application: Application, deadline: date) -> None:
+    """The employer told the candidate when they will decide: re-plan the check-in."""
+    set_decision_deadline(application, deadline, "candidate")
+    _replan_and_answer(application, REPORT_RECEIVED)
+
+
+def mark_step_done(application: Application, touchpoint_id: int) -> bool:
+    """The candidate did a step on their own; no email for it then."""
+    touchpoint = db.session.scalars(
+        select(Touchpoint).filter_by(id=touchpoint_id, application_id=application.id)
+    ).one_or_none()
+    if touchpoint is None or touchpoint.status != TouchpointStatus.PLANNED:
+        return False
+    touchpoint.status = TouchpointStatus.DONE
+    touchpoint.reason = "the candidate marked it done"
+    add_to_timeline(application.id, "done", touchpoint, "the candidate marked it done")
+    replan(application, current_app.config["POLICY"])
+    db.session.commit()
+    return True
+
+
+def pause(application: Application, until: datetime | None) -> None:
+    """Hold this application's coaching, until a date or until resumed."""
+    application.paused_at, application.paused_until = clock.now(), until
+    detail = (
+        f"paused until {until.date().isoformat()}" if until else "paused until resumed"
+    )
+    add_to_timeline(application.id, "paused", None, f"the candidate {detail}")
+    replan(application, current_app.config["POLICY"])
+    db.session.commit()
+
+
+def resume(application: Application) -> None:
+    """Take up the coaching again; steps now too late are skipped, not sent."""
+    application.paused_at = application.paused_until = None
+    add_to_timeline(application.id, "resumed", None, "the candidate resumed coaching")
+    replan(application, current_app.config["POLICY"])
+    db.session.commit()
+
+
+def stop_application(application: Application, how: str) -> None:
+    """No more emails about this application (idempotent)."""
+    if application.emails_stopped_at is None:
+        application.emails_stopped_at = clock.now()
+        add_to_timeline(
+            application.id,
+            "stopped",
+            None,
+            f"the candidate stopped emails for this application ({how})",
+        )
+        replan(application, current_app.config["POLICY"])
+    db.session.commit()
+
+
+def stop_everything(candidate: Candidate, how: str) -> None:
+    """No more emails to this person, for any application (idempotent)."""
+    if candidate.opted_out_at is None:
+        candidate.opted_out_at = clock.now()
+        for application in candidate.applications:
+            add_to_timeline(
+                application.id,
+                "stopped",
+                None,
+                f"the candidate opted out of all emails ({how})",
+            )
+            replan(application, current_app.config["POLICY"])
+    db.session.commit()
+
+
+def _replan_and_answer(application: Application, template: str) -> None:
+    replan(application, current_app.config["POLICY"])
+    _answer(application, template)
+
+
+def _answer(application: Application, template: str) -> None:
+    """Commit, then send a triggered email to the candidate right away."""
+    email = OutboundEmail(
+        application_id=application.id,
+        template=template,
+        next_attempt_at=clock.now(),
+        enqueued_at=clock.now(),
+    )
+    db.session.add(email)
+    db.session.commit()
+    enqueue_many(
+        MAIL_QUEUE,
+        deliver_emails,
+        [(([email.id], None), f"deliver-emails-{email.id}-now")],
+    )

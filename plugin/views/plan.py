@@ -1,0 +1,286 @@
+"""The candidate's plan page: no login, one signed link per application."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Any
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    url_for,
+)
+from werkzeug.wrappers import Response as BaseResponse
+
+from .. import clock, reports
+from ..coaching import role_phrase
+from ..extensions import db
+from ..forms import (
+    CompetingOfferForm,
+    ConfirmForm,
+    DeadlineForm,
+    HeardBackForm,
+    NotBefore,
+    PauseForm,
+    StopForm,
+)
+from ..links import PLAN_PAGE, BadLink, read_token
+from ..models import Application, Touchpoint, TouchpointStatus
+from ..planning import touchpoints_of, zone_of
+from ..privacy import forget_candidate
+
+bp = Blueprint("plan", __name__)
+
+STEP_LABELS = {
+    "thank_you": "Thank-you notes to each person you met",
+    "handwritten_note": "A handwritten card (optional)",
+    "check_in": "One short check-in",
+    "move_on": "Move on: you have done your part",
+}
+STATUS_LABELS = {
+    TouchpointStatus.PLANNED: "Coming up",
+    TouchpointStatus.QUEUED: "Coming up",
+    TouchpointStatus.SENT: "Sent to you",
+    TouchpointStatus.DONE: "You did this",
+    TouchpointStatus.SKIPPED: "Skipped",
+}
+
+Page = tuple[str, int] | BaseResponse
+
+
+class LinkProblem(Exception):
+    """A plan link that cannot be used; shown as a friendly page."""
+
+    def __init__(self, status: int, title: str, message: str):
+        super().__init__(title)
+        self.status, self.title, self.message = status, title, message
+
+
+@bp.errorhandler(LinkProblem)
+def link_problem(problem: LinkProblem) -> tuple[str, int]:
+    """A page that explains, and never shows anyone's data."""
+    return render_template("plan/problem.html", problem=problem), problem.status
+
+
+def application_for(token: str, purpose: str = PLAN_PAGE) -> Application:
+    """The application a link grants, or a LinkProblem."""
+    try:
+        application_id = read_token(purpose, token)
+    except BadLink as bad:
+        if bad.expired:
+            raise LinkProblem(
+                410,
+                "This link has expired",
+                "For your privacy, links stop working after a while. "
+                "Your recruiter can send you a fresh one.",
+            ) from bad
+        raise LinkProblem(
+            404,
+            "This link doesn't work",
+            "It may have been copied only in part. Try the link in "
+            "your most recent email.",
+        ) from bad
+    application = db.session.get(Application, application_id)
+    if application is None or application.candidate.forgotten_at is not None:
+        raise LinkProblem(
+            410,
+            "There is nothing here any more",
+            "The details this link pointed to have been erased.",
+        )
+    return application
+
+
+@bp.get("/plan/<token>")
+def show(token: str) -> Page:
+    """The plan, and everything the candidate can tell us."""
+    return _page(token, application_for(token))
+
+
+@bp.post("/plan/<token>/offer")
+def report_offer(token: str) -> Page:
+    """Another offer: guidance for the candidate, an alert for the recruiter."""
+    application = application_for(token)
+    form = CompetingOfferForm()
+    form.offer_deadline.validators.append(NotBefore(_today(application)))
+    if not form.validate_on_submit():
+        return _page(token, application, offer_form=form)
+    reports.report_competing_offer(
+        application, form.employer.data, form.offer_deadline.data, form.note.data
+    )
+    return _done(
+        token,
+        "Thanks. We've emailed you a short note you can send, and told your recruiter.",
+    )
+
+
+@bp.post("/plan/<token>/heard-back")
+def report_heard_back(token: str) -> Page:
+    """The employer answered: the reminders for this application stop."""
+    application = application_for(token)
+    form = HeardBackForm()
+    if not form.validate_on_submit():
+        return _page(token, application, heard_form=form)
+    reports.report_heard_back(application, form.outcome.data)
+    return _done(
+        token, "Thanks for letting us know. The reminders for this role have stopped."
+    )
+
+
+@bp.post("/plan/<token>/deadline")
+def report_deadline(token: str) -> Page:
+    """The employer gave a decision date: the check-in moves to match."""
+    application = application_for(token)
+    form = DeadlineForm()
+    if not form.validate_on_submit():
+        return _page(token, application, deadline_form=form)
+    reports.report_deadline(application, form.decision_deadline.data)
+    return _done(token, "Thanks. Your plan now follows that date.")
+
+
+@bp.post("/plan/<token>/steps/<int:touchpoint_id>/done")
+def mark_done(token: str, touchpoint_id: int) -> Page:
+    """The candidate did a step already; we won't remind them of it."""
+    application = application_for(token)
+    if not ConfirmForm().validate_on_submit():
+        return _page(token, application, status=400)
+    if not reports.mark_step_done(application, touchpoint_id):
+        flash("That step can no longer be changed.", "error")
+        return redirect(url_for("plan.show", token=token), code=303)
+    return _done(token, "Marked as done. We won't remind you of it.")
+
+
+@bp.post("/plan/<token>/pause")
+def pause(token: str) -> Page:
+    """Hold the coaching, until a date or until resumed."""
+    application = application_for(token)
+    form = PauseForm()
+    form.until.validators.append(NotBefore(_today(application)))
+    if not form.validate_on_submit():
+        return _page(token, application, pause_form=form)
+    until = None
+    if form.until.data is not None:
+        until = datetime.combine(
+            form.until.data, time(0), zone_of(application, current_app.config["POLICY"])
+        )
+    reports.pause(application, until)
+    return _done(
+        token,
+        "Paused. You won't get reminders about this role until "
+        + (f"{form.until.data:%A %d %B}." if until else "you resume."),
+    )
+
+
+@bp.post("/plan/<token>/resume")
+def resume(token: str) -> Page:
+    """Take up the coaching again."""
+    application = application_for(token)
+    if not ConfirmForm().validate_on_submit():
+        return _page(token, application, status=400)
+    reports.resume(application)
+    return _done(token, "Welcome back: your plan is running again.")
+
+
+@bp.post("/plan/<token>/stop")
+def stop(token: str) -> Page:
+    """Stop the emails for this application, or all of them."""
+    application = application_for(token)
+    form = StopForm()
+    if not form.validate_on_submit():
+        return _page(token, application, stop_form=form)
+    if form.scope.data == "all":
+        reports.stop_everything(application.candidate, "from the plan page")
+        return _done(token, "Done. You won't get any more emails from us.")
+    reports.stop_application(application, "from the plan page")
+    return _done(token, "Done. You won't get any more emails about this role.")
+
+
+@bp.get("/plan/<token>/erase")
+def confirm_erase(token: str) -> Page:
+    """Ask before erasing: this cannot be undone."""
+    application = application_for(token)
+    page = render_template(
+        "plan/erase.html", token=token, form=ConfirmForm(), role=_role(application)
+    )
+    return page, 200
+
+
+@bp.post("/plan/<token>/erase")
+def erase(token: str) -> Page:
+    """Erase the candidate's name, email and messages."""
+    application = application_for(token)
+    if not ConfirmForm().validate_on_submit():
+        return render_template(
+            "plan/erase.html", token=token, form=ConfirmForm(), role=_role(application)
+        ), 400
+    forget_candidate(application.candidate)
+    return render_template("plan/erased.html"), 200
+
+
+def _done(token: str, message: str) -> BaseResponse:
+    flash(message, "success")
+    return redirect(url_for("plan.show", token=token), code=303)
+
+
+def _page(
+    token: str, application: Application, status: int | None = None, **forms: Any
+) -> tuple[str, int]:
+    """Render the plan page; a form given with errors is shown with them (400)."""
+    zone = zone_of(application, current_app.config["POLICY"])
+    context = {
+        "offer_form": CompetingOfferForm(formdata=None),
+        "heard_form": HeardBackForm(formdata=None),
+        "deadline_form": DeadlineForm(formdata=None),
+        "pause_form": PauseForm(formdata=None),
+        "stop_form": StopForm(formdata=None),
+        "confirm_form": ConfirmForm(formdata=None),
+        **forms,
+    }
+    html = render_template(
+        "plan/page.html",
+        token=token,
+        application=application,
+        candidate=application.candidate,
+        role=_role(application),
+        steps=_steps(application, zone),
+        paused=application.is_paused(clock.now()),
+        paused_until=application.paused_until.astimezone(zone)
+        if application.paused_until
+        else None,
+        zone_name=str(zone),
+        today=_today(application),
+        **context,
+    )
+    return html, status or (400 if forms else 200)
+
+
+def _steps(application: Application, zone: Any) -> list[dict[str, Any]]:
+    rows: list[Touchpoint] = sorted(
+        (tp for tp in touchpoints_of(application.id) if tp.status in STATUS_LABELS),
+        key=lambda tp: tp.due_at,
+    )
+    return [
+        {
+            "id": tp.id,
+            "label": STEP_LABELS.get(tp.step, tp.step),
+            "status": STATUS_LABELS[TouchpointStatus(tp.status)],
+            "when": tp.due_at.astimezone(zone),
+            "can_mark_done": tp.status == TouchpointStatus.PLANNED,
+            "reason": tp.reason if tp.status == TouchpointStatus.SKIPPED else None,
+        }
+        for tp in rows
+    ]
+
+
+def _role(application: Application) -> str:
+    return role_phrase(application.job_title, application.employer_name)
+
+
+def _today(application: Application) -> Any:
+    return (
+        clock.now()
+        .astimezone(zone_of(application, current_app.config["POLICY"]))
+        .date()
+    )

@@ -1,0 +1,41 @@
+"""Unsubscribe links: a GET shows a page, only a POST stops emails (RFC 8058).
+
+Mail scanners follow links, so a GET never changes anything. Mail clients send the
+one-click POST without cookies: it is exempt from CSRF, and bound to its token.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+
+from .. import reports
+from ..links import UNSUBSCRIBE
+from .plan import LinkProblem, application_for, link_problem
+
+bp = Blueprint("unsubscribe", __name__)
+bp.register_error_handler(LinkProblem, link_problem)
+
+
+@bp.get("/unsubscribe/<token>")
+def confirm(token: str) -> tuple[str, int]:
+    """Ask which emails to stop."""
+    application = application_for(token, UNSUBSCRIBE)
+    return render_template(
+        "plan/unsubscribe.html", token=token, application=application
+    ), 200
+
+
+@bp.post("/unsubscribe/<token>")
+def unsubscribe(token: str) -> tuple[str, int]:
+    """Stop emails for this application (or all of them); repeating is harmless."""
+    application = application_for(token, UNSUBSCRIBE)
+    if request.form.get("scope") == "all":
+        reports.stop_everything(application.candidate, "unsubscribe link")
+        scope = "all"
+    else:
+        # Both the one-click POST (List-Unsubscribe=One-Click) and the page's button.
+        reports.stop_application(application, "unsubscribe link")
+        scope = "application"
+    return render_template(
+        "plan/unsubscribed.html", scope=scope, application=application
+    ), 200
