@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, RadioField, StringField, TextAreaField
+from wtforms import DateField, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from .reports import HEARD_BACK_OUTCOMES
@@ -52,7 +52,8 @@ class HeardBackForm(FlaskForm):
     outcome = RadioField(
         "What did you hear?",
         choices=[
-            (key, label.capitalize()) for key, label in HEARD_BACK_OUTCOMES.items()
+            SelectChoice(key, label.capitalize())
+            for key, label in HEARD_BACK_OUTCOMES.items()
         ],
         validators=[DataRequired(message="Choose what you heard.")],
     )
@@ -81,8 +82,8 @@ class StopForm(FlaskForm):
     scope = RadioField(
         "Which emails should stop?",
         choices=[
-            ("application", "Emails about this application"),
-            ("all", "All emails from us"),
+            SelectChoice("application", "Emails about this application"),
+            SelectChoice("all", "All emails from us"),
         ],
         default="application",
         validators=[DataRequired(message="Choose which emails to stop.")],

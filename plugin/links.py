@@ -6,11 +6,17 @@ SECRET_KEY (older keys in SECRET_KEY_FALLBACKS still verify during a rotation).
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from typing import Any
 
 from flask import current_app
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import (
+    BadSignature,
+    SignatureExpired,
+    TimestampSigner,
+    URLSafeTimedSerializer,
+)
 
 from . import clock
 
@@ -32,17 +38,33 @@ class BadLink(Exception):
         self.expired = expired
 
 
-class _ClockedSerializer(URLSafeTimedSerializer):
-    """Signs and checks ages against our clock, so `tick --at` and tests agree."""
+class _ClockedSigner(TimestampSigner):
+    """Checks ages against our clock, so tests and `tick --at` see links expire.
+
+    Links are stamped with the earlier of our clock and the wall clock: a link in an
+    email sent by a tick moved forward with `--at` still opens today.
+    """
+
+    _stamping = False
 
     def get_timestamp(self) -> int:
-        return int(clock.now().timestamp())
+        now = clock.now().timestamp()
+        return int(min(now, time.time()) if self._stamping else now)
+
+    def sign(self, value: str | bytes) -> bytes:
+        self._stamping = True
+        try:
+            return super().sign(value)
+        finally:
+            self._stamping = False
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
     config = current_app.config
     keys: list[Any] = [*config["SECRET_KEY_FALLBACKS"], config["SECRET_KEY"]]
-    return _ClockedSerializer(keys, salt=f"followup.{purpose}")
+    return URLSafeTimedSerializer(
+        keys, salt=f"followup.{purpose}", signer=_ClockedSigner
+    )
 
 
 def make_token(purpose: str, application_id: int) -> str:

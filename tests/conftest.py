@@ -12,7 +12,6 @@ import hmac
 import json
 import os
 import socket
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -33,7 +32,7 @@ from rq import Queue, SimpleWorker
 from sqlalchemy import text
 from standardwebhooks.webhooks import Webhook
 
-from plugin import create_app
+from plugin import clock, create_app
 from plugin.extensions import db as _db
 from plugin.jobs.queues import QUEUE_NAMES, job_class_for, use_redis
 
@@ -335,7 +334,8 @@ def sign_headers(
 ) -> dict[str, str]:
     """Standard Webhooks headers, signed by the reference library, not by our code."""
     msg_id = msg_id or f"msg_{uuid.uuid4().hex}"
-    when = sent_at or datetime.fromtimestamp(int(time.time()), UTC)
+    # The sender's clock is ours: tests that move `clock` sign at that moment too.
+    when = sent_at or datetime.fromtimestamp(int(clock.now().timestamp()), UTC)
     try:
         signature = Webhook(secret).sign(msg_id, when, raw.decode("utf-8"))
     except UnicodeDecodeError:  # the reference library only signs text

@@ -14,6 +14,7 @@ from flask.cli import FlaskGroup, ScriptInfo, routes_command, shell_command
 from .. import create_app
 from ..config import ConfigError
 from ..demo import demo_command
+from .candidates import candidates_group
 from .events import events_group
 from .outbox import outbox_group
 from .preview import preview_command
@@ -51,5 +52,6 @@ def register(app: Flask) -> None:
         preview_command,
         events_group,
         outbox_group,
+        candidates_group,
     ):
         app.cli.add_command(command)

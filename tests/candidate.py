@@ -1,0 +1,40 @@
+"""Helpers for tests that act as the candidate: links from emails, forms with CSRF."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from urllib.parse import urlsplit
+
+from plugin import clock
+from plugin.jobs.tick import run_tick
+
+from .conftest import interview_event, text_part
+
+THANK_YOU_DUE = datetime(2026, 12, 1, 22, 0, tzinfo=UTC)
+
+
+def first_email(post_event, run_jobs, smtp, **changes):
+    """Post the example interview and tick until the thank-you arrives."""
+    post_event(interview_event(**changes))
+    run_jobs()
+    with clock.frozen_at(THANK_YOU_DUE):
+        run_tick()
+        run_jobs()
+    assert smtp.messages, "no thank-you arrived"
+    return smtp.messages[-1]
+
+
+def link_path(message, prefix: str) -> str:
+    """The path of the first link in an email's text that starts with `prefix`."""
+    match = re.search(
+        r"http://localhost(" + re.escape(prefix) + r"[^\s)]+)", text_part(message)
+    )
+    assert match, f"no {prefix} link in the email"
+    return urlsplit(match.group(1)).path
+
+
+def csrf_token(html: str) -> str:
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
