@@ -24,15 +24,25 @@ from ..conftest import TEST_DATABASE_URL, _empty_tables, _free_port
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 if TEST_DATABASE_URL:
-    pytest.skip("browser tests run once, on the default database", allow_module_level=True)
+    pytest.skip(
+        "browser tests run once, on the default database", allow_module_level=True
+    )
 if not Path(CHROMIUM).exists() and not os.environ.get("CI"):
-    pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)",
-                allow_module_level=True)
+    pytest.skip(
+        f"{CHROMIUM} is not installed (apt-get install chromium)",
+        allow_module_level=True,
+    )
 
 
 @pytest.fixture
@@ -56,8 +66,9 @@ def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=shutil.which(CHROMIUM)
-                                              or CHROMIUM, args=CHROMIUM_FLAGS)
+        chromium = playwright.chromium.launch(
+            executable_path=shutil.which(CHROMIUM) or CHROMIUM, args=CHROMIUM_FLAGS
+        )
         yield chromium
         chromium.close()
 

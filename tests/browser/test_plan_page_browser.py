@@ -42,7 +42,9 @@ def test_candidate_reports_a_competing_offer(served, smtp, page):
 
         offer = db.session.scalars(select(CompetingOffer)).one()
         assert offer.employer_name == "Birch & Co" and offer.offer_deadline == deadline
-    assert smtp.messages[-1]["Subject"] == "Your other offer: how to tell Acme Logistics"
+    assert (
+        smtp.messages[-1]["Subject"] == "Your other offer: how to tell Acme Logistics"
+    )
 
 
 def test_a_missing_date_is_explained_on_the_page(served, smtp, page):
@@ -52,8 +54,12 @@ def test_a_missing_date_is_explained_on_the_page(served, smtp, page):
 
     error = page.locator("#offer_deadline-error")
     assert error.inner_text() == "Give the date you need to answer by."
-    assert page.get_by_label("When do you need to answer them?").get_attribute(
-        "aria-invalid") == "true"
+    assert (
+        page.get_by_label("When do you need to answer them?").get_attribute(
+            "aria-invalid"
+        )
+        == "true"
+    )
 
 
 def test_the_form_works_from_the_keyboard_alone(served, smtp, page):
@@ -81,7 +87,8 @@ def _tab_to(page, target: str, limit: int = 4) -> int:
     for presses in range(1, limit + 1):
         page.keyboard.press("Tab")
         focused = page.evaluate(
-            "[document.activeElement.id, document.activeElement.textContent.trim()]")
+            "[document.activeElement.id, document.activeElement.textContent.trim()]"
+        )
         if target in focused:
             return presses
     raise AssertionError(f"{target} never got the keyboard focus")
