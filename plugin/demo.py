@@ -28,6 +28,7 @@ from .jobs.tick import run_tick
 from .models import EmailStatus, OutboundEmail, Touchpoint, TouchpointStatus
 
 CHICAGO = ZoneInfo("America/Chicago")
+RECRUITER_EMAIL = "sam@staffing.example"
 DEMO_POLICY = """\
 [firm]
 name = "Northwind Staffing (demo)"
@@ -77,8 +78,10 @@ def _tick_through(start: datetime, end: datetime, mail_dir: Path) -> None:
         files = sorted(mail_dir.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns)
         for path in files[seen:]:
             message = _read(path)
+            to = "recruiter" if RECRUITER_EMAIL in str(message["To"]) else "candidate"
             click.echo(
-                f"  {at.astimezone(CHICAGO):%a %d %b %H:%M %Z}  {message['Subject']}"
+                f"  {at.astimezone(CHICAGO):%a %d %b %H:%M %Z}  to the {to:<9}  "
+                f"{message['Subject']}"
             )
         seen = len(files)
         following = _next_due()
@@ -152,7 +155,7 @@ def _scenario(starts_at: datetime, ends_at: datetime) -> dict[str, Any]:
                 "recruiter": {
                     "id": "r-7",
                     "name": "Sam Rivera",
-                    "email": "sam@staffing.example",
+                    "email": RECRUITER_EMAIL,
                 },
             },
             "interview": {
@@ -177,10 +180,13 @@ def _read(path: Path) -> EmailMessage:
 
 def _show_first_email(mail_dir: Path) -> None:
     files = sorted(mail_dir.glob("*.eml"), key=lambda p: p.stat().st_mtime_ns)
-    click.echo(f"\n{len(files)} email(s) in {mail_dir}. The first one, as text:\n")
-    if not files:
+    to_candidate = [p for p in files if RECRUITER_EMAIL not in str(_read(p)["To"])]
+    click.echo(
+        f"\n{len(files)} email(s) in {mail_dir}. The candidate's first, as text:\n"
+    )
+    if not to_candidate:
         return
-    message = _read(files[0])
+    message = _read(to_candidate[0])
     text = message.get_body(preferencelist=("plain",))
     click.echo(f"To: {message['To']}\nSubject: {message['Subject']}\n")
     click.echo(text.get_content() if text is not None else "(no text part)")

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, get_args, get_origin, get_type_hints
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 ROUTING_MODES = ("direct", "via_recruiter")
@@ -101,6 +102,22 @@ class BusinessDaysPolicy:
 
 
 @dataclass(frozen=True)
+class AlertsPolicy:
+    """Where recruiters' alerts go besides email: a Slack-compatible chat webhook."""
+
+    chat_webhook_url: str = ""  # firm-wide; a recruiter may have their own
+    chat_allowed_hosts: tuple[str, ...] = ("hooks.slack.com",)
+
+
+@dataclass(frozen=True)
+class DigestPolicy:
+    """The recruiter's morning digest."""
+
+    send_at: time = time(7, 30)  # in the recruiter's zone
+    no_news_days: int = 10  # "nothing from the employer" after this many days
+
+
+@dataclass(frozen=True)
 class RetentionPolicy:
     """How long raw webhook bodies and sent message bodies are kept."""
 
@@ -123,6 +140,8 @@ class Policy:
     move_on: MoveOnPolicy = field(default_factory=MoveOnPolicy)
     business_days: BusinessDaysPolicy = field(default_factory=BusinessDaysPolicy)
     retention: RetentionPolicy = field(default_factory=RetentionPolicy)
+    alerts: AlertsPolicy = field(default_factory=AlertsPolicy)
+    digest: DigestPolicy = field(default_factory=DigestPolicy)
 
 
 def load_policy(path: str | Path | None) -> Policy:
@@ -215,7 +234,26 @@ _RULES: tuple[tuple[str, Any, str], ...] = (
         "must list ISO weekdays, 1 (Monday) to 7 (Sunday)",
     ),
     ("retention.days", lambda p: p.retention.days > 0, "must be more than zero"),
+    (
+        "alerts.chat_webhook_url",
+        lambda p: (
+            not p.alerts.chat_webhook_url
+            or chat_url_allowed(p.alerts.chat_webhook_url, p.alerts.chat_allowed_hosts)
+        ),
+        "must be an https URL on one of alerts.chat_allowed_hosts",
+    ),
+    (
+        "digest.no_news_days",
+        lambda p: p.digest.no_news_days > 0,
+        "must be more than zero",
+    ),
 )
+
+
+def chat_url_allowed(url: str, allowed_hosts: tuple[str, ...]) -> bool:
+    """True for an https URL whose host is on the allow-list."""
+    parts = urlsplit(url)
+    return parts.scheme == "https" and (parts.hostname or "") in allowed_hosts
 
 
 def _check_rules(policy: Policy) -> None:

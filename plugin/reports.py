@@ -12,10 +12,12 @@ from flask import current_app
 from sqlalchemy import select
 
 from . import clock
+from .alerts import alert_competing_offer, alert_news, queue_alerts
 from .extensions import db
 from .jobs.delivery import deliver_emails
 from .jobs.queues import MAIL_QUEUE, enqueue_many
 from .models import (
+    Alert,
     Application,
     Candidate,
     CompetingOffer,
@@ -41,7 +43,7 @@ TRIGGERED_TEMPLATES = (OFFER_GUIDANCE, REPORT_RECEIVED)
 def report_competing_offer(
     application: Application, employer: str | None, deadline: date, note: str | None
 ) -> CompetingOffer:
-    """Record another employer's offer and answer with guidance at once."""
+    """Record another employer's offer: guidance for the candidate, alerts at once."""
     offer = CompetingOffer(
         application=application,
         employer_name=employer or None,
@@ -49,6 +51,7 @@ def report_competing_offer(
         note=note or None,
     )
     db.session.add(offer)
+    alerts = alert_competing_offer(offer)
     who = f" from {employer}" if employer else ""
     add_to_timeline(
         application.id,
@@ -57,7 +60,7 @@ def report_competing_offer(
         f"the candidate reported a competing offer{who}, "
         f"deciding by {deadline.isoformat()}",
     )
-    _answer(application, OFFER_GUIDANCE)
+    _answer(application, OFFER_GUIDANCE, alerts)
     return offer
 
 
@@ -65,19 +68,19 @@ def report_heard_back(application: Application, outcome: str) -> None:
     """The employer answered: the cadence for this application stops."""
     application.heard_back_at = clock.now()
     application.heard_back_outcome = outcome
-    add_to_timeline(
-        application.id,
-        "report",
-        None,
-        f"the candidate heard back: {HEARD_BACK_OUTCOMES[outcome]}",
-    )
-    _replan_and_answer(application, REPORT_RECEIVED)
+    news = f"heard back from the employer: {HEARD_BACK_OUTCOMES[outcome]}"
+    add_to_timeline(application.id, "report", None, f"the candidate {news}")
+    # An offer needs the recruiter now; other news can wait for the digest.
+    alert = alert_news(application, "heard_back", news, urgent=outcome == "offer")
+    replan(application, current_app.config["POLICY"])
+    _answer(application, REPORT_RECEIVED, [alert] if alert else [])
 
 
 def report_deadline(application: Application, deadline: date) -> None:
     """The employer told the candidate when they will decide: re-plan the check-in."""
     set_decision_deadline(application, deadline, "candidate")
-    _replan_and_answer(application, REPORT_RECEIVED)
+    replan(application, current_app.config["POLICY"])
+    _answer(application, REPORT_RECEIVED)
 
 
 def mark_step_done(application: Application, touchpoint_id: int) -> bool:
@@ -95,21 +98,23 @@ def mark_step_done(application: Application, touchpoint_id: int) -> bool:
     return True
 
 
-def pause(application: Application, until: datetime | None) -> None:
+def pause(
+    application: Application, until: datetime | None, who: str = "candidate"
+) -> None:
     """Hold this application's coaching, until a date or until resumed."""
     application.paused_at, application.paused_until = clock.now(), until
     detail = (
         f"paused until {until.date().isoformat()}" if until else "paused until resumed"
     )
-    add_to_timeline(application.id, "paused", None, f"the candidate {detail}")
+    add_to_timeline(application.id, "paused", None, f"the {who} {detail}")
     replan(application, current_app.config["POLICY"])
     db.session.commit()
 
 
-def resume(application: Application) -> None:
+def resume(application: Application, who: str = "candidate") -> None:
     """Take up the coaching again; steps now too late are skipped, not sent."""
     application.paused_at = application.paused_until = None
-    add_to_timeline(application.id, "resumed", None, "the candidate resumed coaching")
+    add_to_timeline(application.id, "resumed", None, f"the {who} resumed coaching")
     replan(application, current_app.config["POLICY"])
     db.session.commit()
 
@@ -123,6 +128,12 @@ def stop_application(application: Application, how: str) -> None:
             "stopped",
             None,
             f"the candidate stopped emails for this application ({how})",
+        )
+        alert_news(
+            application,
+            "opted_out",
+            "stopped coaching emails for this role",
+            urgent=False,
         )
         replan(application, current_app.config["POLICY"])
     db.session.commit()
@@ -139,17 +150,20 @@ def stop_everything(candidate: Candidate, how: str) -> None:
                 None,
                 f"the candidate opted out of all emails ({how})",
             )
+            alert_news(
+                application,
+                "opted_out",
+                "opted out of all coaching emails",
+                urgent=False,
+            )
             replan(application, current_app.config["POLICY"])
     db.session.commit()
 
 
-def _replan_and_answer(application: Application, template: str) -> None:
-    replan(application, current_app.config["POLICY"])
-    _answer(application, template)
-
-
-def _answer(application: Application, template: str) -> None:
-    """Commit, then send a triggered email to the candidate right away."""
+def _answer(
+    application: Application, template: str, alerts: list[Alert] | None = None
+) -> None:
+    """Commit, then send the candidate's answer and any urgent alert right away."""
     email = OutboundEmail(
         application_id=application.id,
         template=template,
@@ -163,3 +177,4 @@ def _answer(application: Application, template: str) -> None:
         deliver_emails,
         [(([email.id], None), f"deliver-emails-{email.id}-now")],
     )
+    queue_alerts(alerts or [])

@@ -21,8 +21,8 @@ def first_email(post_event, run_jobs, smtp, **changes):
     with clock.frozen_at(THANK_YOU_DUE):
         run_tick()
         run_jobs()
-    assert smtp.messages, "no thank-you arrived"
-    return smtp.messages[-1]
+    assert smtp.candidate_messages, "no thank-you arrived"
+    return smtp.candidate_messages[-1]
 
 
 def link_path(message, prefix: str) -> str:

@@ -167,6 +167,9 @@ def run_jobs(app: Flask, redis: redis_lib.Redis) -> Callable[[], int]:
 # --- SMTP ---------------------------------------------------------------------
 
 
+RECRUITER_DOMAIN = "@staffing.example"
+
+
 @dataclass
 class SmtpRecorder:
     """An aiosmtpd handler that keeps what arrives and can be told to misbehave."""
@@ -194,6 +197,16 @@ class SmtpRecorder:
             message_from_bytes(envelope.content, policy=default_policy)
         )
         return "250 OK"
+
+    @property
+    def candidate_messages(self) -> list[EmailMessage]:
+        """Emails to candidates (recruiters in the test data are @staffing.example)."""
+        return [m for m in self.messages if RECRUITER_DOMAIN not in str(m["To"])]
+
+    @property
+    def recruiter_messages(self) -> list[EmailMessage]:
+        """Alerts and digests: emails to the firm's recruiters."""
+        return [m for m in self.messages if RECRUITER_DOMAIN in str(m["To"])]
 
 
 @pytest.fixture

@@ -31,18 +31,18 @@ def test_one_application_gets_the_four_steps_in_order(db, smtp, post_event, run_
 
     run_until(datetime(2026, 12, 21, tzinfo=UTC), run_jobs)
 
-    subjects = [m["Subject"] for m in smtp.messages]
+    subjects = [m["Subject"] for m in smtp.candidate_messages]
     assert subjects == [
         "Your Acme Logistics interview: thank-you notes to send",
         "Optional: a handwritten note for Acme Logistics",
         "A short check-in with Acme Logistics",
         "You've done your part with Acme Logistics",
     ]
-    check_in = text_part(smtp.messages[2])
+    check_in = text_part(smtp.candidate_messages[2])
     assert "hoped to decide by Tuesday, December 8" in check_in
     assert "Dear Lee Park," in check_in
     assert "phone call" not in check_in  # the manager did not say calling is fine
-    note = text_part(smtp.messages[1])
+    note = text_part(smtp.candidate_messages[1])
     assert "100 Main St, Springfield, IL 62701" in note
 
 
@@ -104,7 +104,7 @@ def test_hired_stops_everything_still_planned(db, smtp, post_event, run_jobs):
     run_jobs()
     run_until(datetime(2026, 12, 21, tzinfo=UTC), run_jobs, start=CHICAGO_4PM_DEC1)
 
-    assert len(smtp.messages) == 1  # only the thank-you, sent before the hire
+    assert len(smtp.candidate_messages) == 1  # only the thank-you, sent before the hire
     statuses = {t.step: t.status for t in db.session.scalars(select(Touchpoint))}
     assert statuses == {
         "thank_you": TouchpointStatus.SENT,
@@ -127,7 +127,7 @@ def test_tick_late_after_an_outage_skips_the_stale_thank_you(
     thank_you = db.session.scalars(select(Touchpoint).filter_by(step="thank_you")).one()
     assert thank_you.status == TouchpointStatus.SKIPPED
     assert thank_you.reason.startswith("too late to help")
-    assert [m["Subject"] for m in smtp.messages] == [
+    assert [m["Subject"] for m in smtp.candidate_messages] == [
         "Optional: a handwritten note for Acme Logistics"
     ]
 
@@ -148,7 +148,7 @@ def test_spacing_holds_across_two_applications(db, smtp, post_event, run_jobs):
     run_until(
         CHICAGO_4PM_DEC1 + timedelta(hours=17), run_jobs, step=timedelta(minutes=30)
     )
-    assert len(smtp.messages) == 1
+    assert len(smtp.candidate_messages) == 1
     deferred = db.session.scalars(
         select(TimelineEntry).filter_by(kind="deferred")
     ).one()
@@ -160,8 +160,8 @@ def test_spacing_holds_across_two_applications(db, smtp, post_event, run_jobs):
         step=timedelta(minutes=30),
         start=CHICAGO_4PM_DEC1 + timedelta(hours=17, minutes=30),
     )
-    assert len(smtp.messages) == 2
-    first, second = (m["Date"].datetime for m in smtp.messages)
+    assert len(smtp.candidate_messages) == 2
+    first, second = (m["Date"].datetime for m in smtp.candidate_messages)
     assert second - first >= timedelta(hours=18)
 
 

@@ -26,7 +26,7 @@ def test_tick_at_sends_what_is_due_at_that_instant(
 
     assert result.exit_code == 0, result.output
     assert "1 step(s) claimed, 1 email(s) queued" in result.output
-    assert len(smtp.messages) == 1
+    assert len(smtp.candidate_messages) == 1
 
 
 @pytest.mark.parametrize("value", ["tomorrow", "2026-12-01T16:00:00"])
@@ -73,7 +73,7 @@ def test_demo_prints_the_thank_you_the_candidate_got(tmp_path):
     assert result.exit_code == 0, result.output
     assert "(first delivery): 202 accepted" in result.output
     assert "(the ATS retries): 200 duplicate" in result.output
-    assert "4 email(s) in" in result.output
+    assert "The candidate's first, as text" in result.output
     for subject in (
         "thank-you notes to send",
         "a handwritten note for Acme Logistics",
@@ -82,7 +82,8 @@ def test_demo_prints_the_thank_you_the_candidate_got(tmp_path):
     ):
         assert subject in result.output
     assert "Dear Lee Park," in result.output and "Dear Amara Nwosu," in result.output
-    assert len(list((tmp_path / "demo" / "mail").glob("*.eml"))) == 4
+    assert result.output.count("to the candidate") == 4
+    assert "to the recruiter  Your follow-up digest" in result.output
 
 
 def test_console_script_lists_the_fixed_verbs(tmp_path):

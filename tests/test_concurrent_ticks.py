@@ -63,8 +63,8 @@ def test_two_tick_processes_started_together_send_each_step_once(settings, smtp)
         _empty_tables(app)
 
     assert emails == CANDIDATES and per_step == [] and claimed == CANDIDATES
-    assert len(smtp.messages) == CANDIDATES
-    assert len({m["Message-ID"] for m in smtp.messages}) == CANDIDATES
+    assert len(smtp.candidate_messages) == CANDIDATES
+    assert len({m["Message-ID"] for m in smtp.candidate_messages}) == CANDIDATES
     counts = [int(out.split(": ")[1].split(" step")[0]) for out in outputs]
     assert sum(counts) == CANDIDATES
     assert all(count > 0 for count in counts), counts  # both really took part

@@ -50,7 +50,7 @@ def all_emails(settings, tmp_path, smtp, routing="direct", **changes):
                 at += timedelta(hours=2)
     finally:
         _empty_tables(app)
-    return {m["Subject"]: m for m in smtp.messages}
+    return {m["Subject"]: m for m in smtp.candidate_messages}
 
 
 def visible_text(message) -> str:

@@ -145,7 +145,7 @@ def test_outbox_list_unknown_and_resolve_as_not_sent_resends(
 
     assert f"{email_id:>6}  unknown" in listed.output
     assert resolved.exit_code == 0, resolved.output
-    assert len(smtp.messages) == 1
+    assert len(smtp.candidate_messages) == 1
     db.session.expire_all()
     assert db.session.get(OutboundEmail, email_id).status == EmailStatus.SENT
 

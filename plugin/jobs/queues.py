@@ -13,9 +13,10 @@ from rq.job import Job
 log = logging.getLogger(__name__)
 
 # Every queue the service uses, declared once; workers listen in this order.
+ALERTS_QUEUE = "alerts"
 EVENTS_QUEUE = "events"
 MAIL_QUEUE = "mail"
-QUEUE_NAMES = (MAIL_QUEUE, EVENTS_QUEUE)
+QUEUE_NAMES = (ALERTS_QUEUE, MAIL_QUEUE, EVENTS_QUEUE)
 
 REDIS_EXTENSION = "followup.redis"
 

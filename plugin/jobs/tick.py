@@ -12,11 +12,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import insert, or_, select, update
+from sqlalchemy import ColumnElement, insert, or_, select, update
 
 from .. import clock
+from ..digest import recruiters_due_a_digest
 from ..extensions import db, rows_changed
 from ..models import (
+    Alert,
+    AlertStatus,
     EmailStatus,
     InboxEvent,
     InboxStatus,
@@ -25,9 +28,11 @@ from ..models import (
     TouchpointStatus,
 )
 from ..privacy import purge_expired_bodies
+from .alerts import deliver_alert
 from .delivery import deliver_emails
+from .digests import send_digest
 from .inbox import process_inbox_event
-from .queues import EVENTS_QUEUE, MAIL_QUEUE, enqueue_many
+from .queues import ALERTS_QUEUE, EVENTS_QUEUE, MAIL_QUEUE, enqueue_many
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +52,8 @@ class TickReport:
     emails_queued: int = 0
     events_queued: int = 0
     emails_marked_unknown: int = 0
+    alerts_queued: int = 0
+    digests_queued: int = 0
     bodies_purged: int = 0
 
 
@@ -58,6 +65,8 @@ def run_tick(batch_size: int = BATCH_SIZE) -> TickReport:
     report.events_queued = _in_batches(queue_due_events, at, batch_size)
     report.touchpoints_claimed = _in_batches(claim_due_touchpoints, at, batch_size)
     report.emails_queued = _in_batches(queue_due_emails, at, batch_size)
+    report.alerts_queued = _in_batches(queue_due_alerts, at, batch_size)
+    report.digests_queued = queue_due_digests(at)
     report.bodies_purged = purge_expired_bodies(
         at, current_app.config["POLICY"].retention.days
     )
@@ -137,9 +146,39 @@ def queue_due_events(at: datetime, limit: int = BATCH_SIZE) -> int:
     return len(ids)
 
 
+def queue_due_alerts(at: datetime, limit: int = BATCH_SIZE) -> int:
+    """Queue urgent alerts whose job was lost or is due a retry."""
+    ids = _mark_enqueued(Alert, AlertStatus.PENDING, at, limit, Alert.urgent.is_(True))
+    calls = [
+        ((alert_id, at.isoformat()), f"alert-{alert_id}-{at.timestamp():.0f}")
+        for alert_id in ids
+    ]
+    enqueue_many(ALERTS_QUEUE, deliver_alert, calls)
+    return len(ids)
+
+
+def queue_due_digests(at: datetime) -> int:
+    """Queue the morning digest of every recruiter whose hour has come today."""
+    due = recruiters_due_a_digest(at)
+    calls = [
+        (
+            (recruiter_id, day.isoformat(), at.isoformat()),
+            f"digest-{recruiter_id}-{day.isoformat()}",
+        )
+        for recruiter_id, day in due
+    ]
+    enqueue_many(MAIL_QUEUE, send_digest, calls)
+    return len(due)
+
+
 def _mark_enqueued(
-    model: type[OutboundEmail] | type[InboxEvent], status: str, at: datetime, limit: int
+    model: type[OutboundEmail] | type[InboxEvent] | type[Alert],
+    status: str,
+    at: datetime,
+    limit: int,
+    *also: ColumnElement[bool],
 ) -> list[int]:
+    """Ids of due rows not queued lately, marked as queued now (locked, committed)."""
     ids = list(
         db.session.scalars(
             select(model.id)
@@ -149,6 +188,7 @@ def _mark_enqueued(
                 or_(
                     model.enqueued_at.is_(None), model.enqueued_at < at - REQUEUE_AFTER
                 ),
+                *also,
             )
             .order_by(model.next_attempt_at)
             .limit(limit)

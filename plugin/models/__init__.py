@@ -11,9 +11,16 @@ from .application import (
 from .inbox import InboxEvent, InboxStatus
 from .outbox import EmailStatus, OutboundEmail
 from .people import Candidate, Recruiter
+from .recruiting import Alert, AlertStatus, ApiToken, Digest, LoginLink, User
 from .touchpoint import Step, TimelineEntry, Touchpoint, TouchpointStatus
 
 __all__ = [
+    "Alert",
+    "AlertStatus",
+    "ApiToken",
+    "Digest",
+    "LoginLink",
+    "User",
     "Application",
     "ApplicationStatus",
     "Candidate",

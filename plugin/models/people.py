@@ -25,6 +25,8 @@ class Recruiter(db.Model):  # type: ignore[name-defined]
     email: Mapped[str] = mapped_column(String(320), unique=True)
     name: Mapped[str | None] = mapped_column(String(200))
     timezone: Mapped[str | None] = mapped_column(String(64))
+    # A Slack-compatible incoming webhook for this recruiter's alerts (a secret).
+    chat_webhook_url: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     applications: Mapped[list[Application]] = relationship(back_populates="recruiter")

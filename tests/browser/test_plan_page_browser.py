@@ -22,7 +22,7 @@ def plan_link_from_email(served, smtp) -> str:
         SignedPost(served.test_client())(interview_event())
         with clock.frozen_at(THANK_YOU_DUE):
             run_tick()
-    (message,) = smtp.messages
+    (message,) = smtp.candidate_messages
     return re.search(r"(http://127\.0\.0\.1:\d+/plan/\S+)", text_part(message)).group(1)
 
 
@@ -43,7 +43,8 @@ def test_candidate_reports_a_competing_offer(served, smtp, page):
         offer = db.session.scalars(select(CompetingOffer)).one()
         assert offer.employer_name == "Birch & Co" and offer.offer_deadline == deadline
     assert (
-        smtp.messages[-1]["Subject"] == "Your other offer: how to tell Acme Logistics"
+        smtp.candidate_messages[-1]["Subject"]
+        == "Your other offer: how to tell Acme Logistics"
     )
 
 
@@ -108,7 +109,7 @@ def test_unsubscribe_page_passes_an_accessibility_check(served, smtp, page):
     from axe_playwright_python.sync_playwright import Axe
 
     plan_link_from_email(served, smtp)
-    link = str(smtp.messages[0]["List-Unsubscribe"]).strip()[1:-1]
+    link = str(smtp.candidate_messages[0]["List-Unsubscribe"]).strip()[1:-1]
     page.goto(link)
 
     results = Axe().run(page)

@@ -53,12 +53,12 @@ def test_refusal_before_data_is_retried_later_then_sent(
     with clock.frozen_at(DUE + timedelta(minutes=1)):
         run_tick()
         run_jobs()
-    assert smtp.messages == []  # not due again yet
+    assert smtp.candidate_messages == []  # not due again yet
     with clock.frozen_at(DUE + timedelta(minutes=2)):
         run_tick()
         run_jobs()
 
-    assert len(smtp.messages) == 1
+    assert len(smtp.candidate_messages) == 1
     assert email_row(db, queued_email).status == EmailStatus.SENT
 
 
@@ -72,7 +72,7 @@ def test_message_id_is_kept_across_retries(db, smtp, queued_email, run_jobs):
         run_tick()
         run_jobs()
 
-    assert smtp.messages[0]["Message-ID"] == first_id
+    assert smtp.candidate_messages[0]["Message-ID"] == first_id
 
 
 def test_gives_up_after_max_attempts(db, smtp, queued_email, run_jobs):
@@ -117,7 +117,7 @@ def test_no_answer_after_data_is_unknown_and_never_resent(
             run_jobs()
 
     assert email_row(db, queued_email).status == EmailStatus.UNKNOWN
-    assert smtp.messages == []
+    assert smtp.candidate_messages == []
 
 
 def test_rerun_of_the_job_sends_nothing_more(app, db, smtp, queued_email, run_jobs):
@@ -125,7 +125,7 @@ def test_rerun_of_the_job_sends_nothing_more(app, db, smtp, queued_email, run_jo
         run_jobs()
         deliver_email(queued_email)  # as RQ re-running an abandoned job would
 
-    assert len(smtp.messages) == 1
+    assert len(smtp.candidate_messages) == 1
 
 
 def test_worker_killed_while_sending_leaves_unknown_after_the_lease(
@@ -159,4 +159,4 @@ def test_decision_after_the_claim_is_rechecked_at_send_time(
         TouchpointStatus.SKIPPED,
         "the application is hired",
     )
-    assert smtp.messages == []
+    assert smtp.candidate_messages == []

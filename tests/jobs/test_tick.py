@@ -49,7 +49,7 @@ def test_email_whose_job_was_lost_is_queued_again(
         assert run_tick().emails_queued == 1
         run_jobs()
 
-    assert len(smtp.messages) == 1
+    assert len(smtp.candidate_messages) == 1
 
 
 def test_claim_uses_a_fixed_number_of_statements_per_batch(

@@ -84,7 +84,7 @@ def test_reporting_an_offer_answers_at_once_with_a_draft(
         "Birch & Co",
         "2026-12-07",
     )
-    guidance = smtp.messages[-1]
+    guidance = smtp.candidate_messages[-1]
     assert guidance["Subject"] == "Your other offer: how to tell Acme Logistics"
     for body in (text_part(guidance), html_part(guidance)):
         assert "Birch &amp; Co" in body or "Birch & Co" in body
@@ -140,7 +140,7 @@ def test_heard_back_stops_the_cadence_and_confirms(
         select(Touchpoint).filter_by(status=TouchpointStatus.PLANNED)
     ).all()
     assert planned == []
-    assert "good luck in the next round" in text_part(smtp.messages[-1])
+    assert "good luck in the next round" in text_part(smtp.candidate_messages[-1])
 
 
 def test_a_stated_deadline_moves_the_check_in(db, client, smtp, post_event, run_jobs):
@@ -157,7 +157,9 @@ def test_a_stated_deadline_moves_the_check_in(db, client, smtp, post_event, run_
         .order_by(TimelineEntry.id.desc())
     ).first()
     assert entry.detail == "decision deadline set to 2026-12-18 by the candidate"
-    assert "expects to decide by Friday, December 18" in text_part(smtp.messages[-1])
+    assert "expects to decide by Friday, December 18" in text_part(
+        smtp.candidate_messages[-1]
+    )
 
 
 def test_mark_a_step_done(db, client, smtp, post_event, run_jobs):

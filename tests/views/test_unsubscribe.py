@@ -47,7 +47,7 @@ def test_https_base_url_gives_an_https_unsubscribe_link(settings, redis, smtp):
     _empty_tables(app)
 
     assert (
-        str(smtp.messages[0]["List-Unsubscribe"])
+        str(smtp.candidate_messages[0]["List-Unsubscribe"])
         .strip()
         .startswith("<https://coach.example.com/unsubscribe/")
     )
@@ -126,4 +126,4 @@ def test_nothing_more_is_sent_after_unsubscribing(app, db, smtp, post_event, run
             run_tick()
             run_jobs()
 
-    assert len(smtp.messages) == 1
+    assert len(smtp.candidate_messages) == 1

@@ -1,0 +1,73 @@
+"""Recruiter alerts: who hears about a candidate's news, and when.
+
+A competing offer is urgent: the recruiter of the application, and the recruiters of
+the candidate's other open applications, hear at once. Other news (heard back,
+opt-outs) waits for the morning digest unless it is urgent too.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from . import clock
+from .extensions import db
+from .jobs.queues import ALERTS_QUEUE, enqueue_many
+from .models import Alert, AlertStatus, Application, ApplicationStatus, CompetingOffer
+
+
+def alert_competing_offer(offer: CompetingOffer) -> list[Alert]:
+    """One urgent alert per recruiter of the candidate's open applications."""
+    reported_on = offer.application
+    open_applications = db.session.scalars(
+        select(Application).where(
+            Application.candidate_id == reported_on.candidate_id,
+            Application.status == ApplicationStatus.ACTIVE,
+            Application.recruiter_id.is_not(None),
+        )
+    ).all()
+    by_recruiter: dict[int, Application] = {}
+    for application in sorted(open_applications, key=lambda a: a.id != reported_on.id):
+        assert application.recruiter_id is not None
+        by_recruiter.setdefault(application.recruiter_id, application)
+    alerts = [
+        Alert(
+            recruiter_id=recruiter_id,
+            application_id=application.id,
+            kind="competing_offer",
+            competing_offer=offer,
+            urgent=True,
+        )
+        for recruiter_id, application in by_recruiter.items()
+    ]
+    db.session.add_all(alerts)
+    return alerts
+
+
+def alert_news(
+    application: Application, kind: str, detail: str, urgent: bool
+) -> Alert | None:
+    """Tell the application's recruiter: now if urgent, else in the next digest."""
+    if application.recruiter_id is None:
+        return None
+    alert = Alert(
+        recruiter_id=application.recruiter_id,
+        application_id=application.id,
+        kind=kind,
+        detail=detail,
+        urgent=urgent,
+    )
+    db.session.add(alert)
+    return alert
+
+
+def queue_alerts(alerts: list[Alert]) -> None:
+    """After the commit: send urgent alerts now (the tick retries any lost)."""
+    from .jobs.alerts import deliver_alert
+
+    urgent = [a for a in alerts if a.urgent and a.status == AlertStatus.PENDING]
+    now = clock.now().isoformat()
+    enqueue_many(
+        ALERTS_QUEUE,
+        deliver_alert,
+        [((alert.id, now), f"alert-{alert.id}") for alert in urgent],
+    )

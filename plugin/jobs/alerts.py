@@ -1,0 +1,137 @@
+"""The alert job: email the recruiter at once, then (optionally) post to chat."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr
+from typing import Any
+
+from flask import current_app, render_template
+from sqlalchemy import select
+
+from .. import clock
+from ..chat import post_to_chat
+from ..emails import new_message_id
+from ..extensions import db
+from ..mail import DeliveryError, RetryableDeliveryError, send_message
+from ..models import Alert, AlertStatus, Touchpoint, TouchpointStatus
+from ..planning import zone_of
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+STEP_NAMES = {
+    "thank_you": "thank-you coaching",
+    "handwritten_note": "handwritten-note suggestion",
+    "check_in": "check-in",
+    "move_on": "move-on",
+}
+
+
+def deliver_alert(alert_id: int, queued_at: str | None = None) -> None:
+    """Send one urgent alert; re-runs of a sent alert do nothing."""
+    with clock.as_of(queued_at):
+        alert = db.session.scalars(
+            select(Alert).filter_by(id=alert_id).with_for_update()
+        ).one_or_none()
+        if alert is None or alert.status != AlertStatus.PENDING:
+            db.session.rollback()
+            return
+        context = alert_context(alert)
+        try:
+            send_message(
+                _message(alert, context),
+                current_app.config["SMTP_URL"],
+                current_app.config["MAIL_DIR"],
+            )
+        except RetryableDeliveryError as exc:
+            _retry_later(alert, exc)
+            return
+        except DeliveryError as exc:
+            # Refused, or no answer after DATA: a repeat would not help the recruiter.
+            log.warning(
+                "alert %s not confirmed by the mail server (%s)",
+                alert_id,
+                type(exc).__name__,
+            )
+        alert.status, alert.sent_at = AlertStatus.SENT, clock.now()
+        db.session.commit()
+        _post_chat(alert, context)
+
+
+def alert_context(alert: Alert) -> dict[str, Any]:
+    """What the recruiter needs to act: who, which role, how long, what next."""
+    application = alert.application
+    candidate = application.candidate
+    zone = zone_of(application, current_app.config["POLICY"])
+    today = clock.now().astimezone(zone).date()
+    offer = alert.competing_offer
+    next_step = db.session.scalars(
+        select(Touchpoint)
+        .filter_by(application_id=application.id, status=TouchpointStatus.PLANNED)
+        .order_by(Touchpoint.due_at)
+        .limit(1)
+    ).first()
+    name = " ".join(p for p in (candidate.first_name, candidate.last_name) if p)
+    return {
+        "candidate_name": name or f"Candidate {candidate.id}",
+        "job_title": application.job_title,
+        "employer": application.employer_name,
+        "other_employer": offer.employer_name if offer else None,
+        "offer_deadline": offer.offer_deadline if offer else None,
+        "days_left": (offer.offer_deadline - today).days if offer else None,
+        "next_step": STEP_NAMES.get(next_step.step) if next_step else None,
+        "next_step_due": next_step.due_at.astimezone(zone) if next_step else None,
+        "paused": application.is_paused(clock.now()),
+        "application_url": f"{current_app.config['BASE_URL']}/dashboard/applications/"
+        f"{application.id}",
+        "alert": alert,
+        "firm": current_app.config["POLICY"].firm,
+    }
+
+
+def _message(alert: Alert, context: dict[str, Any]) -> EmailMessage:
+    message = EmailMessage()
+    message["Subject"] = render_template(
+        "email/recruiter_alert_subject.txt", **context
+    ).strip()
+    message["From"] = current_app.config["MAIL_FROM"]
+    message["To"] = formataddr((alert.recruiter.name or "", alert.recruiter.email))
+    message["Message-ID"] = new_message_id(alert.id)
+    message["Date"] = format_datetime(clock.now())
+    message.set_content(render_template("email/recruiter_alert.txt", **context))
+    message.add_alternative(
+        render_template("email/recruiter_alert.html", **context), subtype="html"
+    )
+    return message
+
+
+def _retry_later(alert: Alert, exc: Exception) -> None:
+    alert.attempts += 1
+    if alert.attempts >= MAX_ATTEMPTS:
+        alert.status = AlertStatus.FAILED
+    else:
+        alert.next_attempt_at = clock.now() + timedelta(minutes=2**alert.attempts)
+        alert.enqueued_at = None
+    db.session.commit()
+    log.warning(
+        "alert %s not sent (attempt %s, %s)",
+        alert.id,
+        alert.attempts,
+        type(exc).__name__,
+    )
+
+
+def _post_chat(alert: Alert, context: dict[str, Any]) -> None:
+    policy = current_app.config["POLICY"]
+    url = alert.recruiter.chat_webhook_url or policy.alerts.chat_webhook_url
+    if not url:
+        return
+    text = render_template("email/recruiter_alert_subject.txt", **context).strip()
+    alert.chat_status = post_to_chat(
+        url, f"{text}\n{context['application_url']}", policy.alerts.chat_allowed_hosts
+    )
+    db.session.commit()
+    log.info("alert %s chat: %s", alert.id, alert.chat_status)
