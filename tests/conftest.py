@@ -101,9 +101,10 @@ def redis() -> Iterator[redis_lib.Redis]:
 
 
 def _start_smtp_first(request: pytest.FixtureRequest) -> None:
-    # The app reads SMTP_URL when it is built: start the server before it.
-    if "smtp" in request.fixturenames:
-        request.getfixturevalue("smtp")
+    # The app reads its settings when it is built: start these servers before it.
+    for name in ("smtp", "chat_hook"):
+        if name in request.fixturenames:
+            request.getfixturevalue(name)
 
 
 @pytest.fixture
