@@ -43,12 +43,19 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Mount the HTTP endpoints and the JSON error handlers."""
     from .extensions import csrf
-    from .views import errors, health, plan, unsubscribe, webhooks
+    from .views import api, dashboard, errors, health, plan, unsubscribe, webhooks
 
-    # Signed by their senders, not by a browser session: no CSRF token to carry.
-    csrf.exempt(webhooks.bp)
-    csrf.exempt(unsubscribe.bp)
-    for blueprint in (health.bp, webhooks.bp, plan.bp, unsubscribe.bp):
+    # Signed by their senders or bearing a token, not a browser session: no CSRF.
+    for exempt in (webhooks.bp, unsubscribe.bp, api.bp):
+        csrf.exempt(exempt)
+    for blueprint in (
+        health.bp,
+        webhooks.bp,
+        plan.bp,
+        unsubscribe.bp,
+        dashboard.bp,
+        api.bp,
+    ):
         app.register_blueprint(blueprint)
     errors.register(app)
 

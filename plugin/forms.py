@@ -6,8 +6,15 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, RadioField, SelectChoice, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms import (
+    DateField,
+    EmailField,
+    RadioField,
+    SelectChoice,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from .reports import HEARD_BACK_OUTCOMES
 
@@ -87,6 +94,32 @@ class StopForm(FlaskForm):
         ],
         default="application",
         validators=[DataRequired(message="Choose which emails to stop.")],
+    )
+
+
+class LoginForm(FlaskForm):
+    """Ask for a sign-in link."""
+
+    email = EmailField(
+        "Your work email",
+        validators=[
+            DataRequired(message="Enter your email address."),
+            Email(message="Enter a valid email address."),
+            Length(max=320),
+        ],
+    )
+
+
+class ReassignForm(FlaskForm):
+    """Move an application to another recruiter (admins only)."""
+
+    recruiter_email = EmailField(
+        "New recruiter's email",
+        validators=[
+            DataRequired(message="Enter an email."),
+            Email(message="Enter a valid email."),
+            Length(max=320),
+        ],
     )
 
 

@@ -59,7 +59,8 @@ class _ClockedSigner(TimestampSigner):
             self._stamping = False
 
 
-def _serializer(purpose: str) -> URLSafeTimedSerializer:
+def serializer_for(purpose: str) -> URLSafeTimedSerializer:
+    """The signer of one kind of link (its own salt), with the key and its fallbacks."""
     config = current_app.config
     keys: list[Any] = [*config["SECRET_KEY_FALLBACKS"], config["SECRET_KEY"]]
     return URLSafeTimedSerializer(
@@ -69,14 +70,14 @@ def _serializer(purpose: str) -> URLSafeTimedSerializer:
 
 def make_token(purpose: str, application_id: int) -> str:
     """A token for one purpose and one application."""
-    return str(_serializer(purpose).dumps({"a": application_id}))
+    return str(serializer_for(purpose).dumps({"a": application_id}))
 
 
 def read_token(purpose: str, token: str) -> int:
     """The application id a token carries, or BadLink."""
     max_age = int(LIFETIMES[purpose].total_seconds())
     try:
-        payload = _serializer(purpose).loads(token, max_age=max_age)
+        payload = serializer_for(purpose).loads(token, max_age=max_age)
     except SignatureExpired as exc:
         raise BadLink(expired=True) from exc
     except BadSignature as exc:

@@ -48,9 +48,7 @@ def test_alert_arrives_within_seconds_of_the_report(db, smtp, post_event, run_jo
     )
     body = text_part(alert)
     assert "Role: Payroll Specialist at Acme Logistics" in body
-    assert (
-        "Cadence: next, the thank-you coaching on Tue 01 Dec 16:00 CST" in body
-    )
+    assert "Cadence: next, the thank-you coaching on Tue 01 Dec 16:00 CST" in body
     assert (
         "Suggested action: ask Acme Logistics for a decision before Mon 07 Dec" in body
     )

@@ -18,6 +18,7 @@ from .candidates import candidates_group
 from .events import events_group
 from .outbox import outbox_group
 from .preview import preview_command
+from .users import users_group
 from .verbs import run_command, scheduler_command, tick_command, worker_command
 
 
@@ -53,5 +54,6 @@ def register(app: Flask) -> None:
         events_group,
         outbox_group,
         candidates_group,
+        users_group,
     ):
         app.cli.add_command(command)

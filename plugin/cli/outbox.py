@@ -6,10 +6,9 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from .. import clock
 from ..extensions import db
-from ..models import EmailStatus, OutboundEmail, TouchpointStatus
-from ..planning import add_to_timeline
+from ..jobs.delivery import settle_unknown
+from ..models import EmailStatus, OutboundEmail
 
 
 @click.group("outbox")
@@ -61,19 +60,5 @@ def resolve_email(email_id: int, outcome: str) -> None:
             f"email {email_id} is not one with an unknown outcome",
             param_hint="EMAIL_ID",
         )
-    if outcome == "sent":
-        email.status, email.sent_at = EmailStatus.SENT, email.sending_started_at
-        if email.touchpoint is not None:
-            email.touchpoint.status = TouchpointStatus.SENT
-        detail = "an operator confirmed the email was delivered"
-    else:
-        # The same row and Message-ID go out again, after every rule is re-checked.
-        email.status, email.next_attempt_at, email.enqueued_at = (
-            EmailStatus.PENDING,
-            clock.now(),
-            None,
-        )
-        detail = "an operator found it was not delivered; it will be tried again"
-    add_to_timeline(email.application_id, "resolved", email.touchpoint, detail)
-    db.session.commit()
-    click.echo(f"Email {email_id}: {detail}.")
+    settle_unknown(email, delivered=outcome == "sent")
+    click.echo(f"Email {email_id} settled as {outcome}.")

@@ -1,0 +1,164 @@
+"""Who is logged in: magic links for people, bearer tokens for programs.
+
+A magic link is signed, expires after 15 minutes, works once, and at most five are
+sent per person per hour. Recruiters see only their own candidates; admins see all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable
+from datetime import timedelta
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import g, redirect, request, session, url_for
+from itsdangerous import BadSignature
+from sqlalchemy import Select, func, select, update
+
+from . import clock
+from .extensions import db, rows_changed
+from .links import serializer_for
+from .models import ApiToken, Application, LoginLink, Recruiter, User
+
+LOGIN_PURPOSE = "login-link"
+LOGIN_LIFETIME = timedelta(minutes=15)
+LINKS_PER_HOUR = 5
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+def find_user(email: str) -> User | None:
+    """The user with this email (any case), if there is one."""
+    return db.session.scalars(
+        select(User).where(func.lower(User.email) == email.strip().lower())
+    ).one_or_none()
+
+
+def create_user(email: str, is_admin: bool = False) -> User:
+    """Add a user (or make an existing one admin); commit."""
+    user = find_user(email) or User(email=email.strip().lower())
+    user.is_admin = user.is_admin or is_admin
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def new_login_link(user: User) -> LoginLink | None:
+    """A fresh magic link, or None when the hourly limit is reached."""
+    recent = db.session.scalar(
+        select(func.count())
+        .select_from(LoginLink)
+        .where(
+            LoginLink.user_id == user.id,
+            LoginLink.created_at > clock.now() - timedelta(hours=1),
+        )
+    )
+    if (recent or 0) >= LINKS_PER_HOUR:
+        return None
+    link = LoginLink(user_id=user.id)
+    db.session.add(link)
+    db.session.commit()
+    return link
+
+
+def login_token(link_id: int) -> str:
+    """The signed token for a magic link (made where the email is sent)."""
+    return str(serializer_for(LOGIN_PURPOSE).dumps({"l": link_id}))
+
+
+def use_login_link(token: str) -> User | None:
+    """The user a valid, unused, unexpired link belongs to; the link is spent."""
+    try:
+        payload = serializer_for(LOGIN_PURPOSE).loads(
+            token, max_age=int(LOGIN_LIFETIME.total_seconds())
+        )
+    except BadSignature:
+        return None
+    link_id = payload.get("l") if isinstance(payload, dict) else None
+    if not isinstance(link_id, int):
+        return None
+    # One conditional UPDATE: of two clicks racing, exactly one wins.
+    spent = rows_changed(
+        update(LoginLink)
+        .where(LoginLink.id == link_id, LoginLink.used_at.is_(None))
+        .values(used_at=clock.now())
+    )
+    db.session.commit()
+    if spent != 1:
+        return None
+    link = db.session.get(LoginLink, link_id)
+    user = db.session.get(User, link.user_id) if link else None
+    if user is not None:
+        user.last_login_at = clock.now()
+        db.session.commit()
+    return user
+
+
+def new_api_token(user: User, label: str | None = None) -> str:
+    """A new personal API token; only its hash is kept, so show it once."""
+    token = "fuc_" + secrets.token_urlsafe(32)
+    db.session.add(ApiToken(user_id=user.id, token_hash=_hash(token), label=label))
+    db.session.commit()
+    return token
+
+
+def user_for_api_token(token: str) -> User | None:
+    """The owner of a bearer token, if it is known."""
+    record = db.session.scalars(
+        select(ApiToken).filter_by(token_hash=_hash(token))
+    ).one_or_none()
+    if record is None:
+        return None
+    record.last_used_at = clock.now()
+    db.session.commit()
+    return record.user
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def current_user() -> User | None:
+    """The user of this browser session, if logged in."""
+    if "user" not in g:
+        user_id = session.get("user_id")
+        g.user = db.session.get(User, user_id) if isinstance(user_id, int) else None
+    return g.user
+
+
+def login_required(view: View) -> View:
+    """Send anyone not logged in to the login page."""
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if current_user() is None:
+            return redirect(url_for("dashboard.login", next=request.path))
+        return view(*args, **kwargs)
+
+    return wrapped  # type: ignore[return-value]
+
+
+def visible_applications(user: User) -> Select[tuple[Application]]:
+    """Applications this user may see: their own as a recruiter, or all as admin."""
+    query = select(Application)
+    if not user.is_admin:
+        query = query.join(Recruiter, Application.recruiter_id == Recruiter.id).where(
+            func.lower(Recruiter.email) == user.email.lower()
+        )
+    return query
+
+
+def application_for_user(user: User, application_id: int) -> Application | None:
+    """One application, only if the user may see it."""
+    return db.session.scalars(
+        visible_applications(user).where(Application.id == application_id)
+    ).one_or_none()
+
+
+def recruiter_of(user: User) -> Recruiter | None:
+    """The recruiter record that shares this user's email, if any."""
+    return db.session.scalars(
+        select(Recruiter).where(func.lower(Recruiter.email) == user.email.lower())
+    ).one_or_none()
