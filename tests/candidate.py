@@ -35,6 +35,8 @@ def link_path(message, prefix: str) -> str:
 
 
 def csrf_token(html: str) -> str:
-    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html)
+    match = re.search(
+        r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"', html
+    ) or re.search(r'<input[^>]*value="([^"]+)"[^>]*name="csrf_token"', html)
     assert match, "no CSRF token on the page"
     return match.group(1)

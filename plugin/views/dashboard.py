@@ -11,6 +11,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -87,7 +88,7 @@ def finish_login(token: str) -> Page:
     user = use_login_link(token) if ConfirmForm().validate_on_submit() else None
     if user is None:
         return render_template("dashboard/login_failed.html"), 400
-    session.clear()
+    _clear_session()
     session["user_id"] = user.id
     return redirect(url_for("dashboard.applications"), code=303)
 
@@ -95,7 +96,7 @@ def finish_login(token: str) -> Page:
 @bp.post("/logout")
 def logout() -> BaseResponse:
     """End the session."""
-    session.clear()
+    _clear_session()
     return redirect(url_for("dashboard.login"), code=303)
 
 
@@ -312,13 +313,20 @@ def preview_email(application_id: int, step: str) -> Response:
     ).first()
     if touchpoint is None:
         abort(404)
+    # Never added to the session: rendered from the same facts, then forgotten.
     with db.session.no_autoflush:
         draft = OutboundEmail(application=found, template=step, touchpoint=touchpoint)
         rendered = render_email(draft)
-        db.session.expunge(draft)
     if request.args.get("part") == "text":
         return Response(rendered.text, mimetype="text/plain")
     return Response(rendered.html, mimetype="text/html")
+
+
+def _clear_session() -> None:
+    session.clear()
+    # What this request cached from the old session goes with it.
+    g.pop("csrf_token", None)
+    g.pop("user", None)
 
 
 def _user() -> User:
