@@ -1,0 +1,164 @@
+"""Benchmark: building one recruiter's digest with 5,000 active applications.
+
+    python bench/digest_build.py [--applications 5000] [--runs 7]
+
+Uses BENCH_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/followup_bench,
+created if missing and rebuilt each run). Loads the rows with COPY: every application
+has a touchpoint plan, a fifth have a competing offer, a tenth are overdue, some sent
+a check-in, some interview today. Times `build_digest` and counts its queries.
+Not run in CI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+
+import psycopg
+from sqlalchemy import event
+
+from plugin import create_app
+from plugin.digest import build_digest
+from plugin.extensions import db
+from plugin.models import Recruiter
+
+from .tick_claim import _copy, _create_database, _rebuild_schema, _settings
+
+NOW = datetime(2026, 12, 10, 12, 30, tzinfo=UTC)  # 07:30 in New York
+
+
+def main() -> None:
+    args = _arguments()
+    url = os.environ.get(
+        "BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/followup_bench"
+    )
+    _create_database(url)
+    with tempfile.TemporaryDirectory() as folder:
+        app = create_app(_settings(url, folder))
+        with app.app_context():
+            _rebuild_schema()
+            _load(url, args.applications)
+            recruiter = db.session.get(Recruiter, 1)
+            queries = _count_queries(lambda: build_digest(recruiter, NOW))
+            timings, total = [], 0
+            for _ in range(args.runs):
+                db.session.expire_all()
+                started = time.perf_counter()
+                total = build_digest(recruiter, NOW).total
+                timings.append((time.perf_counter() - started) * 1000)
+    print(
+        f"digest of {args.applications:,} applications ({total:,} items, "
+        f"{queries} queries), {args.runs} runs: median "
+        f"{statistics.median(timings):.1f} ms, min {min(timings):.1f} ms, "
+        f"max {max(timings):.1f} ms"
+    )
+
+
+def _arguments() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--applications", type=int, default=5_000)
+    parser.add_argument("--runs", type=int, default=7)
+    return parser.parse_args()
+
+
+def _load(url: str, count: int) -> None:
+    today = NOW.date()
+    with psycopg.connect(url) as connection, connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO recruiters (id, email, name, timezone, created_at) "
+            "VALUES (1, 'sam@staffing.example', 'Sam', 'America/New_York', "
+            "%s)",
+            (NOW,),
+        )
+        _copy(
+            cursor,
+            "candidates (id, source, external_id, first_name, last_name, email,"
+            " created_at, updated_at)",
+            (
+                f"{n}\tbench\tc-{n}\tFirst{n}\tLast{n}\tp{n}@example.org\t{NOW}\t{NOW}\n"
+                for n in range(1, count + 1)
+            ),
+        )
+        _copy(
+            cursor,
+            "applications (id, source, external_id, candidate_id, recruiter_id,"
+            " status, job_title, employer_name, decision_deadline,"
+            " source_updated_at, created_at, updated_at)",
+            (_application(n, today) for n in range(1, count + 1)),
+        )
+        _copy(
+            cursor,
+            "competing_offers (application_id, employer_name, offer_deadline,"
+            " reported_at)",
+            (
+                f"{n}\tRival {n}\t{today + timedelta(days=n % 9)}\t{NOW}\n"
+                for n in range(1, count + 1, 5)
+            ),
+        )
+        _copy(
+            cursor,
+            "interviews (source, external_id, application_id, status, starts_at,"
+            " ends_at, created_at, updated_at)",
+            (_interview(n, today) for n in range(1, count + 1)),
+        )
+        _copy(
+            cursor,
+            "touchpoints (application_id, step, slot, status, planned_for, due_at,"
+            " created_at, updated_at)",
+            (
+                f"{n}\tmove_on\t2026-12-01\t{'sent' if n % 13 == 0 else 'planned'}\t{NOW}\t"
+                f"{NOW}\t{NOW}\t{NOW}\n"
+                for n in range(1, count + 1)
+            ),
+        )
+        _copy(
+            cursor,
+            "outbound_emails (application_id, template, status, attempts, "
+            "next_attempt_at, sent_at, created_at, updated_at)",
+            (
+                f"{n}\tcheck_in\tsent\t1\t{NOW}\t{NOW - timedelta(hours=3)}\t{NOW}\t{NOW}\n"
+                for n in range(1, count + 1, 17)
+            ),
+        )
+        connection.commit()
+        cursor.execute("ANALYZE")
+
+
+def _application(n: int, today: date) -> str:
+    deadline = today - timedelta(days=2) if n % 10 == 0 else today + timedelta(days=5)
+    updated = NOW - timedelta(days=15 if n % 11 == 0 else 1)
+    return (
+        f"{n}\tbench\ta-{n}\t{n}\t1\tactive\tRole {n}\tEmployer {n}\t{deadline}\t"
+        f"{updated}\t{NOW}\t{NOW}\n"
+    )
+
+
+def _interview(n: int, today: date) -> str:
+    day = today if n % 25 == 0 else today - timedelta(days=3)
+    starts = datetime.combine(day, datetime.min.time(), UTC) + timedelta(hours=15)
+    return (
+        f"bench\ti-{n}\t{n}\tscheduled\t{starts}\t{starts + timedelta(hours=1)}\t"
+        f"{NOW}\t{NOW}\n"
+    )
+
+
+def _count_queries(action) -> int:
+    statements = []
+
+    def record(*args, **kwargs):
+        statements.append(1)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        action()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    return len(statements)
+
+
+if __name__ == "__main__":
+    main()
