@@ -110,8 +110,8 @@ def _load(url: str, count: int) -> None:
             "touchpoints (application_id, step, slot, status, planned_for, due_at,"
             " created_at, updated_at)",
             (
-                f"{n}\tmove_on\t2026-12-01\t{'sent' if n % 13 == 0 else 'planned'}\t{NOW}\t"
-                f"{NOW}\t{NOW}\t{NOW}\n"
+                f"{n}\tmove_on\t2026-12-01\t{_move_on_status(n)}\t"
+                f"{NOW}\t{NOW}\t{NOW}\t{NOW}\n"
                 for n in range(1, count + 1)
             ),
         )
@@ -120,12 +120,17 @@ def _load(url: str, count: int) -> None:
             "outbound_emails (application_id, template, status, attempts, "
             "next_attempt_at, sent_at, created_at, updated_at)",
             (
-                f"{n}\tcheck_in\tsent\t1\t{NOW}\t{NOW - timedelta(hours=3)}\t{NOW}\t{NOW}\n"
+                f"{n}\tcheck_in\tsent\t1\t{NOW}\t{NOW - timedelta(hours=3)}\t"
+                f"{NOW}\t{NOW}\n"
                 for n in range(1, count + 1, 17)
             ),
         )
         connection.commit()
         cursor.execute("ANALYZE")
+
+
+def _move_on_status(n: int) -> str:
+    return "sent" if n % 13 == 0 else "planned"
 
 
 def _application(n: int, today: date) -> str:
