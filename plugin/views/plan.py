@@ -110,10 +110,8 @@ def report_offer(token: str) -> Page:
     reports.report_competing_offer(
         application, form.employer.data, form.offer_deadline.data, form.note.data
     )
-    return _done(
-        token,
-        "Thanks. We've emailed you a short note you can send, and told your recruiter.",
-    )
+    told = ", and told your recruiter" if application.recruiter_id else ""
+    return _done(token, f"Thanks. We've emailed you a short note you can send{told}.")
 
 
 @bp.post("/plan/<token>/heard-back")
