@@ -15,7 +15,6 @@ from flask import current_app
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import contains_eager
 
-from . import clock
 from .coaching import role_phrase
 from .extensions import db
 from .models import (
@@ -276,8 +275,3 @@ def _news(recruiter_id: int) -> tuple[list[DigestItem], list[int]]:
 def _days(deadline: date, today: date) -> str:
     left = (deadline - today).days
     return "today" if left == 0 else "1 day left" if left == 1 else f"{left} days left"
-
-
-def now_digest(recruiter: Recruiter) -> DigestContent:
-    """Today's digest as of now, for the page and the API."""
-    return build_digest(recruiter, clock.now())

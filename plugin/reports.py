@@ -37,7 +37,6 @@ HEARD_BACK_OUTCOMES = {
 # Triggered emails, sent at once (no quiet hours, no spacing).
 OFFER_GUIDANCE = "offer_guidance"
 REPORT_RECEIVED = "report_received"
-TRIGGERED_TEMPLATES = (OFFER_GUIDANCE, REPORT_RECEIVED)
 
 
 def report_competing_offer(

@@ -10,7 +10,7 @@ from typing import Any
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
-from flask import Blueprint, Response, current_app, g, jsonify, request
+from flask import Blueprint, Response, abort, current_app, g, jsonify, request
 from marshmallow import ValidationError
 
 from .. import clock, reports
@@ -166,8 +166,6 @@ def _user() -> User:
 
 
 def _visible(application_id: int) -> Application:
-    from flask import abort
-
     found = application_for_user(_user(), application_id)
     if found is None:
         abort(404)
