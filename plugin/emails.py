@@ -61,6 +61,22 @@ def build_message(
     return message
 
 
+def staff_message(
+    to: str, subject: str, text: str, html: str | None, id_seed: int
+) -> EmailMessage:
+    """An email to someone at the firm (alert, digest, sign-in link)."""
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = current_app.config["MAIL_FROM"]
+    message["To"] = to
+    message["Message-ID"] = new_message_id(id_seed)
+    message["Date"] = format_datetime(clock.now())
+    message.set_content(text)
+    if html is not None:
+        message.add_alternative(html, subtype="html")
+    return message
+
+
 def new_message_id(email_id: int) -> str:
     """A Message-ID unique to this email, on the sender's domain."""
     domain = parseaddr(current_app.config["MAIL_FROM"])[1].rpartition("@")[2]

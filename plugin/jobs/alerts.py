@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 from email.message import EmailMessage
-from email.utils import format_datetime, formataddr
+from email.utils import formataddr
 from typing import Any
 
 from flask import current_app, render_template
@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from .. import clock
 from ..chat import post_to_chat
-from ..emails import new_message_id
+from ..emails import staff_message
 from ..extensions import db
 from ..mail import DeliveryError, RetryableDeliveryError, send_message
 from ..models import Alert, AlertStatus, Touchpoint, TouchpointStatus
@@ -93,19 +93,14 @@ def alert_context(alert: Alert) -> dict[str, Any]:
 
 
 def _message(alert: Alert, context: dict[str, Any]) -> EmailMessage:
-    message = EmailMessage()
-    message["Subject"] = render_template(
-        "email/recruiter_alert_subject.txt", **context
-    ).strip()
-    message["From"] = current_app.config["MAIL_FROM"]
-    message["To"] = formataddr((alert.recruiter.name or "", alert.recruiter.email))
-    message["Message-ID"] = new_message_id(alert.id)
-    message["Date"] = format_datetime(clock.now())
-    message.set_content(render_template("email/recruiter_alert.txt", **context))
-    message.add_alternative(
-        render_template("email/recruiter_alert.html", **context), subtype="html"
+    recruiter = alert.recruiter
+    return staff_message(
+        formataddr((recruiter.name or "", recruiter.email)),
+        render_template("email/recruiter_alert_subject.txt", **context).strip(),
+        render_template("email/recruiter_alert.txt", **context),
+        render_template("email/recruiter_alert.html", **context),
+        alert.id,
     )
-    return message
 
 
 def _retry_later(alert: Alert, exc: Exception) -> None:

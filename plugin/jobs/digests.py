@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import date
 from email.message import EmailMessage
-from email.utils import format_datetime, formataddr
+from email.utils import formataddr
 
 from flask import current_app, render_template
 from sqlalchemy import update
@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import clock
 from ..digest import DigestContent, build_digest
-from ..emails import new_message_id
+from ..emails import staff_message
 from ..extensions import db, rows_changed
 from ..mail import DeliveryError, RetryableDeliveryError, send_message
 from ..models import Alert, AlertStatus, Digest, Recruiter
@@ -93,17 +93,11 @@ def _message(recruiter: Recruiter, content: DigestContent) -> EmailMessage:
         "firm": current_app.config["POLICY"].firm,
         "dashboard_url": f"{current_app.config['BASE_URL']}/dashboard",
     }
-    message = EmailMessage()
-    message["Subject"] = (
-        f"Your follow-up digest for {content.local_date:%a %d %b}: "
-        f"{content.total} item{'s' if content.total != 1 else ''}"
+    items = f"{content.total} item{'s' if content.total != 1 else ''}"
+    return staff_message(
+        formataddr((recruiter.name or "", recruiter.email)),
+        f"Your follow-up digest for {content.local_date:%a %d %b}: {items}",
+        render_template("email/recruiter_digest.txt", **context),
+        render_template("email/recruiter_digest.html", **context),
+        recruiter.id,
     )
-    message["From"] = current_app.config["MAIL_FROM"]
-    message["To"] = formataddr((recruiter.name or "", recruiter.email))
-    message["Message-ID"] = new_message_id(recruiter.id)
-    message["Date"] = format_datetime(clock.now())
-    message.set_content(render_template("email/recruiter_digest.txt", **context))
-    message.add_alternative(
-        render_template("email/recruiter_digest.html", **context), subtype="html"
-    )
-    return message

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from email.message import EmailMessage
-from email.utils import format_datetime
-
 from flask import current_app, render_template
 
-from .. import clock
 from ..auth import LOGIN_LIFETIME, login_token
-from ..emails import new_message_id
+from ..emails import staff_message
 from ..extensions import db
 from ..mail import send_message
 from ..models import LoginLink, User
@@ -24,19 +20,14 @@ def send_login_email(link_id: int) -> None:
     assert user is not None
     url = f"{current_app.config['BASE_URL']}/login/{login_token(link_id)}"
     minutes = int(LOGIN_LIFETIME.total_seconds() // 60)
-    message = EmailMessage()
-    message["Subject"] = "Your sign-in link for Follow-Up Coach"
-    message["From"] = current_app.config["MAIL_FROM"]
-    message["To"] = user.email
-    message["Message-ID"] = new_message_id(link_id)
-    message["Date"] = format_datetime(clock.now())
-    message.set_content(
-        render_template(
-            "email/login_link.txt",
-            url=url,
-            minutes=minutes,
-            firm=current_app.config["POLICY"].firm,
-        )
+    text = render_template(
+        "email/login_link.txt",
+        url=url,
+        minutes=minutes,
+        firm=current_app.config["POLICY"].firm,
+    )
+    message = staff_message(
+        user.email, "Your sign-in link for Follow-Up Coach", text, None, link_id
     )
     send_message(
         message, current_app.config["SMTP_URL"], current_app.config["MAIL_DIR"]
