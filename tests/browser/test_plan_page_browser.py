@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -33,10 +34,17 @@ def test_candidate_reports_a_competing_offer(served, smtp, page):
     deadline = date.today() + timedelta(days=5)
     page.get_by_label("Which company made the offer? (optional)").fill("Birch & Co")
     page.get_by_label("When do you need to answer them?").fill(deadline.isoformat())
+    clicked = time.monotonic()
     page.get_by_role("button", name="Report the offer").click()
 
     status = page.get_by_role("status")
     assert "told your recruiter" in status.inner_text()
+    alerts = [
+        m
+        for m in smtp.recruiter_messages
+        if str(m["Subject"]).strip().startswith("Competing offer: Dana Okafor")
+    ]
+    assert len(alerts) == 1 and time.monotonic() - clicked < 10
     with served.app_context():
         from plugin.extensions import db
 
