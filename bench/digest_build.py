@@ -19,11 +19,10 @@ import time
 from datetime import UTC, date, datetime, timedelta
 
 import psycopg
-from sqlalchemy import event
 
 from plugin import create_app
 from plugin.digest import build_digest
-from plugin.extensions import db
+from plugin.extensions import count_statements, db
 from plugin.models import Recruiter
 
 from .tick_claim import _copy, _create_database, _rebuild_schema, _settings
@@ -43,7 +42,7 @@ def main() -> None:
             _rebuild_schema()
             _load(url, args.applications)
             recruiter = db.session.get(Recruiter, 1)
-            queries = _count_queries(lambda: build_digest(recruiter, NOW))
+            queries = count_statements(lambda: build_digest(recruiter, NOW))
             timings, total = [], 0
             for _ in range(args.runs):
                 db.session.expire_all()
@@ -149,20 +148,6 @@ def _interview(n: int, today: date) -> str:
         f"bench\ti-{n}\t{n}\tscheduled\t{starts}\t{starts + timedelta(hours=1)}\t"
         f"{NOW}\t{NOW}\n"
     )
-
-
-def _count_queries(action) -> int:
-    statements = []
-
-    def record(*args, **kwargs):
-        statements.append(1)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        action()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-    return len(statements)
 
 
 if __name__ == "__main__":

@@ -1,11 +1,12 @@
 """Extension objects, created unbound and attached by the app factory."""
 
+from collections.abc import Callable
 from typing import Any, cast
 
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import CursorResult, Executable, MetaData
+from sqlalchemy import CursorResult, Executable, MetaData, event
 from sqlalchemy.orm import DeclarativeBase
 
 # Named constraints keep Alembic migrations identical on SQLite and PostgreSQL.
@@ -33,3 +34,18 @@ def rows_changed(statement: Executable) -> int:
     """Run an UPDATE or DELETE in the session; return how many rows it touched."""
     result = db.session.execute(statement)
     return int(cast(CursorResult[Any], result).rowcount or 0)
+
+
+def count_statements(action: Callable[[], object]) -> int:
+    """How many SQL statements `action` sends (for tests and benchmarks of cost)."""
+    sent: list[None] = []
+
+    def record(*args: Any, **kwargs: Any) -> None:
+        sent.append(None)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        action()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    return len(sent)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from plugin import clock, reports
 from plugin.digest import build_digest
+from plugin.extensions import count_statements
 from plugin.jobs.digests import send_digest
 from plugin.jobs.tick import run_tick
 from plugin.models import Application, Digest, OutboundEmail, Recruiter
@@ -168,20 +169,6 @@ def test_news_waits_for_the_digest_and_is_sent_once(db, smtp, post_event, run_jo
     assert sum("heard back from the employer: a no" in b for b in bodies) == 1
 
 
-def count_queries(db, action) -> int:
-    statements = []
-
-    def record(*args, **kwargs):
-        statements.append(1)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        action()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-    return len(statements)
-
-
 def add_applications(db, post_event, run_jobs, start, count):
     for number in range(start, start + count):
         post_event(
@@ -211,14 +198,14 @@ def test_digest_and_dashboard_cost_the_same_queries_for_3_or_30_applications(
     user = create_user("sam@staffing.example")
     add_applications(db, post_event, run_jobs, 0, 3)
     small = (
-        count_queries(db, lambda: build_digest(sam(db), MORNING)),
-        count_queries(db, lambda: application_rows(user)),
+        count_statements(lambda: build_digest(sam(db), MORNING)),
+        count_statements(lambda: application_rows(user)),
     )
     add_applications(db, post_event, run_jobs, 3, 27)
     db.session.expire_all()
     large = (
-        count_queries(db, lambda: build_digest(sam(db), MORNING)),
-        count_queries(db, lambda: application_rows(user)),
+        count_statements(lambda: build_digest(sam(db), MORNING)),
+        count_statements(lambda: application_rows(user)),
     )
 
     assert small == large

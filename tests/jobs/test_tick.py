@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from plugin import clock
+from plugin.extensions import count_statements
 from plugin.jobs.tick import claim_due_touchpoints, run_tick
 from plugin.models import InboxEvent, InboxStatus, OutboundEmail, Touchpoint
 
@@ -65,20 +66,14 @@ def test_claim_uses_a_fixed_number_of_statements_per_batch(
             )
         )
     run_jobs()
-    statements = []
-    engine = db.engine
+    claimed = []
 
-    def count(*args, **kwargs):
-        statements.append(1)
+    statements = count_statements(
+        lambda: claimed.append(claim_due_touchpoints(DUE, limit=500))
+    )
 
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        claimed = claim_due_touchpoints(DUE, limit=500)
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-
-    assert claimed == 30
-    assert len(statements) <= 3  # select, update, insert (executemany counts once)
+    assert claimed == [30]
+    assert statements <= 3  # select, update, insert (executemany counts once)
     assert len(db.session.scalars(select(OutboundEmail)).all()) == 30
 
 
