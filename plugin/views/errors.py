@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, Response, jsonify
+from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 log = logging.getLogger(__name__)
@@ -37,9 +37,16 @@ def _too_large(exc: RequestEntityTooLarge) -> tuple[Response, int]:
     )
 
 
-def _http_error(exc: HTTPException) -> tuple[Response, int]:
+# People read these pages in a browser; everything else is spoken to in JSON.
+PAGE_PREFIXES = ("/dashboard", "/login", "/logout", "/plan/", "/unsubscribe/")
+
+
+def _http_error(exc: HTTPException) -> tuple[Response | str, int]:
+    status = exc.code or 500
+    if request.path.startswith(PAGE_PREFIXES):
+        return render_template("error.html", status=status, title=exc.name), status
     code = (exc.name or "error").lower().replace(" ", "_")
-    return error_response(exc.code or 500, code, exc.description or exc.name)
+    return error_response(status, code, exc.description or exc.name)
 
 
 def _unexpected(exc: Exception) -> tuple[Response, int]:

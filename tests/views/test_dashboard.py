@@ -249,3 +249,13 @@ def test_recruiter_resolves_an_unknown_delivery(db, client, smtp, post_event, ru
 def test_pages_need_a_session(client):
     assert client.get("/dashboard").status_code == 302
     assert client.get("/dashboard/applications/1").status_code == 302
+
+
+def test_a_missing_page_is_a_page_not_json(db, client, smtp, run_jobs):
+    sign_in(client, smtp, SAM, run_jobs=run_jobs)
+
+    response = client.get("/dashboard/applications/987654")
+
+    assert response.status_code == 404
+    assert response.mimetype == "text/html"
+    assert "not yours to see" in response.text
