@@ -12,6 +12,7 @@ from flask import current_app, render_template
 from . import clock
 from .coaching import context_for
 from .links import unsubscribe_url
+from .mail import send_message
 from .models import OutboundEmail
 from .policy import Policy
 
@@ -75,6 +76,13 @@ def staff_message(
     if html is not None:
         message.add_alternative(html, subtype="html")
     return message
+
+
+def send(message: EmailMessage) -> None:
+    """Send with the app's settings: SMTP_URL, else a file in the mail folder."""
+    send_message(
+        message, current_app.config["SMTP_URL"], current_app.config["MAIL_DIR"]
+    )
 
 
 def new_message_id(email_id: int) -> str:

@@ -123,14 +123,20 @@ def _recruiter(fields: Mapping[str, Any] | None) -> Recruiter | None:
     """Find or create the recruiter by email; a null recruiter unassigns."""
     if fields is None:
         return None
-    email = fields["email"].strip().lower()
+    recruiter = recruiter_by_email(fields["email"])
+    _copy(fields, recruiter, ("name", "timezone"))
+    return recruiter
+
+
+def recruiter_by_email(email: str) -> Recruiter:
+    """The recruiter with this email (any case), created if new."""
+    email = email.strip().lower()
     recruiter = db.session.scalars(
         select(Recruiter).filter_by(email=email)
     ).one_or_none()
     if recruiter is None:
         recruiter = Recruiter(email=email)
         db.session.add(recruiter)
-    _copy(fields, recruiter, ("name", "timezone"))
     return recruiter
 
 

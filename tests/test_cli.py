@@ -194,3 +194,24 @@ def test_an_invalid_policy_stops_the_start_naming_the_key(tmp_path):
     assert result.returncode == 1
     assert "check_in.days_after_deadline: must be at least 3" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_users_create_admin_then_a_token_that_the_api_accepts(app, runner, client):
+    made = runner.invoke(args=["users", "create-admin", "Boss@Staffing.example"])
+    token = runner.invoke(args=["users", "create-token", "boss@staffing.example"])
+
+    answer = client.get(
+        "/api/applications", headers={"Authorization": f"Bearer {token.output.strip()}"}
+    )
+
+    assert made.exit_code == 0 and "boss@staffing.example is an admin" in made.output
+    assert answer.status_code == 200 and answer.get_json() == {"applications": []}
+
+
+def test_users_set_chat_refuses_a_host_off_the_allow_list(app, runner):
+    result = runner.invoke(
+        args=["users", "set-chat", "sam@staffing.example", "https://evil.example/hook"]
+    )
+
+    assert result.exit_code == 2
+    assert "alerts.chat_allowed_hosts" in result.output

@@ -76,12 +76,6 @@ def get_source(name: str) -> WebhookSource | None:
     return _registry.get(name)
 
 
-def source_names() -> list[str]:
-    """Names of every registered source."""
-    _load_sources()
-    return sorted(_registry)
-
-
 _loaded = False
 
 

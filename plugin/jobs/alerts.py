@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import formataddr
 from typing import Any
@@ -13,11 +12,12 @@ from sqlalchemy import select
 
 from .. import clock
 from ..chat import post_to_chat
-from ..emails import staff_message
+from ..emails import send, staff_message
 from ..extensions import db
-from ..mail import DeliveryError, RetryableDeliveryError, send_message
+from ..mail import DeliveryError, RetryableDeliveryError
 from ..models import Alert, AlertStatus, Touchpoint, TouchpointStatus
 from ..planning import zone_of
+from .queues import next_try
 
 log = logging.getLogger(__name__)
 
@@ -41,11 +41,7 @@ def deliver_alert(alert_id: int, queued_at: str | None = None) -> None:
             return
         context = alert_context(alert)
         try:
-            send_message(
-                _message(alert, context),
-                current_app.config["SMTP_URL"],
-                current_app.config["MAIL_DIR"],
-            )
+            send(_message(alert, context))
         except RetryableDeliveryError as exc:
             _retry_later(alert, exc)
             return
@@ -108,7 +104,7 @@ def _retry_later(alert: Alert, exc: Exception) -> None:
     if alert.attempts >= MAX_ATTEMPTS:
         alert.status = AlertStatus.FAILED
     else:
-        alert.next_attempt_at = clock.now() + timedelta(minutes=2**alert.attempts)
+        alert.next_attempt_at = next_try(alert.attempts)
         alert.enqueued_at = None
     db.session.commit()
     log.warning(

@@ -12,16 +12,16 @@ from sqlalchemy import select, update
 from .. import clock
 from ..cadence.send import Action, SendDecision, decide_send
 from ..cadence.steps import Step
-from ..emails import RenderedEmail, build_message, new_message_id, render_email
+from ..emails import RenderedEmail, build_message, new_message_id, render_email, send
 from ..extensions import db, rows_changed
 from ..mail import (
     RejectedDeliveryError,
     RetryableDeliveryError,
     UnknownOutcomeError,
-    send_message,
 )
 from ..models import Candidate, EmailStatus, OutboundEmail, TouchpointStatus
 from ..planning import add_to_timeline, facts_for, last_coaching_at, touchpoints_of
+from .queues import next_try
 
 log = logging.getLogger(__name__)
 
@@ -151,9 +151,8 @@ def _claim_for_sending(
 
 
 def _send(email: OutboundEmail, message: EmailMessage) -> None:
-    config = current_app.config
     try:
-        send_message(message, config["SMTP_URL"], config["MAIL_DIR"])
+        send(message)
     except RetryableDeliveryError as exc:
         _retry_later(email, str(exc))
     except RejectedDeliveryError as exc:
@@ -181,8 +180,7 @@ def _retry_later(email: OutboundEmail, error: str) -> None:
         _finish(email, EmailStatus.FAILED, TouchpointStatus.SKIPPED, reason)
         return
     email.status = EmailStatus.PENDING
-    # Back off 2, 4, 8, 16 minutes; the tick queues it again when due.
-    email.next_attempt_at = clock.now() + timedelta(minutes=2**email.attempts)
+    email.next_attempt_at = next_try(email.attempts)  # the tick queues it again
     email.enqueued_at = None
     db.session.commit()
     log.warning("email %s not sent (attempt %s); will retry", email.id, email.attempts)

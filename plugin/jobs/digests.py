@@ -13,9 +13,9 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import clock
 from ..digest import DigestContent, build_digest
-from ..emails import staff_message
+from ..emails import send, staff_message
 from ..extensions import db, rows_changed
-from ..mail import DeliveryError, RetryableDeliveryError, send_message
+from ..mail import DeliveryError, RetryableDeliveryError
 from ..models import Alert, AlertStatus, Digest, Recruiter
 
 log = logging.getLogger(__name__)
@@ -35,11 +35,7 @@ def send_digest(recruiter_id: int, day: str, queued_at: str | None = None) -> No
             db.session.commit()
             return
         try:
-            send_message(
-                _message(recruiter, content),
-                current_app.config["SMTP_URL"],
-                current_app.config["MAIL_DIR"],
-            )
+            send(_message(recruiter, content))
         except RetryableDeliveryError as exc:
             digest.status = "failed"  # the next tick tries again today
             db.session.commit()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import select
@@ -16,6 +15,7 @@ from ..extensions import db
 from ..models import InboxEvent, InboxStatus
 from ..planning import replan
 from ..records import apply_event
+from .queues import next_try
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +70,7 @@ def _record_failure(event_id: int, exc: Exception) -> None:
     if event.attempts >= MAX_ATTEMPTS:
         event.status = InboxStatus.FAILED
     else:
-        event.next_attempt_at = clock.now() + timedelta(minutes=2**event.attempts)
+        event.next_attempt_at = next_try(event.attempts)
         event.enqueued_at = None
     db.session.commit()
     log.warning(

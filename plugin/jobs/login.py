@@ -5,9 +5,8 @@ from __future__ import annotations
 from flask import current_app, render_template
 
 from ..auth import LOGIN_LIFETIME, login_token
-from ..emails import staff_message
+from ..emails import send, staff_message
 from ..extensions import db
-from ..mail import send_message
 from ..models import LoginLink, User
 
 
@@ -29,6 +28,4 @@ def send_login_email(link_id: int) -> None:
     message = staff_message(
         user.email, "Your sign-in link for Follow-Up Coach", text, None, link_id
     )
-    send_message(
-        message, current_app.config["SMTP_URL"], current_app.config["MAIL_DIR"]
-    )
+    send(message)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 import redis
 from flask import Flask, current_app
 from rq import Queue
 from rq.job import Job
+
+from .. import clock
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +40,11 @@ class AppJob(Job):
 def job_class_for(app: Flask) -> type[AppJob]:
     """An AppJob subclass bound to `app`, for workers."""
     return type("BoundAppJob", (AppJob,), {"flask_app": app})
+
+
+def next_try(attempts: int) -> datetime:
+    """When a job that failed `attempts` times runs again: 2, 4, 8, 16 ... minutes."""
+    return clock.now() + timedelta(minutes=2**attempts)
 
 
 def init_app(app: Flask) -> None:

@@ -47,13 +47,13 @@ from ..models import (
     ApplicationStatus,
     EmailStatus,
     OutboundEmail,
-    Recruiter,
     Touchpoint,
     TouchpointStatus,
     User,
 )
 from ..planning import add_to_timeline, replan, set_decision_deadline, zone_of
 from ..preview import preview_application
+from ..records import recruiter_by_email
 
 bp = Blueprint("dashboard", __name__)
 
@@ -266,14 +266,8 @@ def reassign(application_id: int) -> BaseResponse:
     form = ReassignForm()
     if not form.validate_on_submit():
         abort(400)
-    email = form.recruiter_email.data.strip().lower()
-    recruiter = db.session.scalars(
-        select(Recruiter).filter_by(email=email)
-    ).one_or_none()
-    if recruiter is None:
-        recruiter = Recruiter(email=email)
-        db.session.add(recruiter)
-    found.recruiter = recruiter
+    found.recruiter = recruiter = recruiter_by_email(form.recruiter_email.data)
+    email = recruiter.email
     add_to_timeline(
         found.id, "reassigned", None, f"moved to recruiter {email} by an admin"
     )
