@@ -66,8 +66,9 @@ def test_two_tick_processes_started_together_send_each_step_once(settings, smtp)
     assert len(smtp.candidate_messages) == CANDIDATES
     assert len({m["Message-ID"] for m in smtp.candidate_messages}) == CANDIDATES
     counts = [int(out.split(": ")[1].split(" step")[0]) for out in outputs]
+    # Between them they claimed each step once. (How the work splits depends on
+    # timing: asserting that both took part made this test flaky under load.)
     assert sum(counts) == CANDIDATES
-    assert all(count > 0 for count in counts), counts  # both really took part
 
 
 def _run_together(settings: dict, processes: int) -> list[str]:
