@@ -21,9 +21,9 @@ from datetime import UTC, date, datetime, timedelta
 import psycopg
 
 from plugin import create_app
-from plugin.digest import build_digest
 from plugin.extensions import count_statements, db
 from plugin.models import Recruiter
+from plugin.operations.digest import build_digest
 
 from .tick_claim import _copy, _create_database, _rebuild_schema, _settings
 

@@ -25,7 +25,7 @@ from sqlalchemy import delete, text, update
 
 from plugin import clock, create_app
 from plugin.extensions import db
-from plugin.jobs.queues import use_redis
+from plugin.extensions.queues import use_redis
 from plugin.jobs.tick import claim_due_touchpoints, queue_due_emails
 from plugin.models import OutboundEmail, Touchpoint
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Flask
 
-from .config import load_config
+from plugin.config import load_config
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -30,9 +30,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     """Bind the database, migrations and queues to this app."""
-    from . import models  # noqa: F401  (registers the tables)
-    from .extensions import csrf, db, migrate
-    from .jobs import queues
+    from plugin import models  # noqa: F401  (registers the tables)
+    from plugin.extensions import csrf, db, migrate, queues
 
     db.init_app(app)
     csrf.init_app(app)
@@ -42,8 +41,8 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     """Mount the HTTP endpoints and the JSON error handlers."""
-    from .extensions import csrf
-    from .views import api, dashboard, errors, health, plan, unsubscribe, webhooks
+    from plugin.extensions import csrf
+    from plugin.views import api, dashboard, errors, health, plan, unsubscribe, webhooks
 
     # Signed by their senders or bearing a token, not a browser session: no CSRF.
     for exempt in (webhooks.bp, unsubscribe.bp, api.bp):
@@ -62,6 +61,6 @@ def register_blueprints(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     """Add the `followup` verbs to the app's CLI."""
-    from . import cli
+    from plugin import cli
 
     cli.register(app)

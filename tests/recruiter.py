@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from plugin.auth import create_user
+from plugin.operations.accounts import create_user
 
 from .candidate import csrf_token
 

@@ -13,9 +13,10 @@ import pytest
 import trustme
 from sqlalchemy import select
 
-from plugin import clock, reports
+from plugin import clock
 from plugin.jobs.tick import run_tick
 from plugin.models import Alert, AlertStatus, Application
+from plugin.operations import actions
 
 from .conftest import _free_port, interview_event, text_part
 
@@ -26,7 +27,7 @@ def report_offer(db, post_event, run_jobs, application_id="a-5521"):
     application = db.session.scalars(
         select(Application).filter_by(external_id=application_id)
     ).one()
-    reports.report_competing_offer(
+    actions.report_competing_offer(
         application, "Birch & Co", DEC_2.date() + timedelta(days=5), "Good pay"
     )
     run_jobs()
@@ -91,7 +92,7 @@ def test_an_alert_lost_with_redis_is_sent_by_the_next_tick(
     run_jobs()
     with clock.frozen_at(DEC_2):
         application = db.session.scalars(select(Application)).one()
-        reports.report_competing_offer(application, None, DEC_2.date(), None)
+        actions.report_competing_offer(application, None, DEC_2.date(), None)
     redis.flushdb()
 
     with clock.frozen_at(DEC_2 + timedelta(minutes=6)):
@@ -123,7 +124,7 @@ def test_heard_back_with_an_offer_is_urgent_other_news_waits(
     run_jobs()
     application = db.session.scalars(select(Application)).one()
     with clock.frozen_at(DEC_2):
-        reports.report_heard_back(application, "rejected")
+        actions.report_heard_back(application, "rejected")
         run_jobs()
 
     alert = db.session.scalars(select(Alert)).one()
@@ -214,7 +215,7 @@ def test_a_failing_chat_endpoint_never_blocks_the_email(
 
 
 def test_chat_urls_off_the_allow_list_are_refused():
-    from plugin.chat import post_to_chat
+    from plugin.mail.chat import post_to_chat
 
     assert post_to_chat(
         "http://hooks.slack.com/x", "hi", ("hooks.slack.com",)

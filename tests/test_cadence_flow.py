@@ -169,7 +169,7 @@ def test_via_recruiter_routing_sends_the_check_in_through_the_recruiter(
     settings, tmp_path, redis
 ):
     from plugin import create_app
-    from plugin.jobs.queues import use_redis
+    from plugin.extensions.queues import use_redis
 
     policy = tmp_path / "routing.toml"
     policy.write_text(

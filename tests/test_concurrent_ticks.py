@@ -13,9 +13,9 @@ from sqlalchemy import func, select
 from plugin import create_app
 from plugin.extensions import db
 from plugin.models import OutboundEmail, Touchpoint
-from plugin.planning import replan
-from plugin.records import apply_event
-from plugin.schemas.events import EventSchema
+from plugin.operations.events import apply_event
+from plugin.operations.planning import replan
+from webhooks.schema import EventSchema
 
 from .conftest import TEST_DATABASE_URL, _empty_tables, interview_event
 

@@ -6,7 +6,7 @@ import pytest
 
 from plugin import create_app
 from plugin.config import ConfigError, load_config
-from plugin.policy import PolicyError, load_policy
+from plugin.config.policy import PolicyError, load_policy
 
 
 def test_embedded_default_keeps_one_secret_key_across_starts(tmp_path):

@@ -6,12 +6,13 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from plugin import clock, reports
-from plugin.digest import build_digest
+from plugin import clock
 from plugin.extensions import count_statements
 from plugin.jobs.digests import send_digest
 from plugin.jobs.tick import run_tick
 from plugin.models import Application, Digest, OutboundEmail, Recruiter
+from plugin.operations import actions
+from plugin.operations.digest import build_digest
 
 from .conftest import interview_event, text_part
 
@@ -61,10 +62,10 @@ def one_of_each(db, post_event, run_jobs):
             },
         )
         run_jobs()
-        reports.report_competing_offer(
+        actions.report_competing_offer(
             application(db, "a-Olga"), "Birch", date(2026, 12, 14), None
         )
-        reports.report_competing_offer(
+        actions.report_competing_offer(
             application(db, "a-Omar"), None, date(2026, 12, 12), None
         )
         run_jobs()
@@ -155,7 +156,7 @@ def test_news_waits_for_the_digest_and_is_sent_once(db, smtp, post_event, run_jo
     post_event(interview_event())
     run_jobs()
     with clock.frozen_at(MORNING - timedelta(hours=3)):
-        reports.report_heard_back(application(db, "a-5521"), "rejected")
+        actions.report_heard_back(application(db, "a-5521"), "rejected")
         run_jobs()
 
     with clock.frozen_at(MORNING):
@@ -183,7 +184,7 @@ def add_applications(db, post_event, run_jobs, start, count):
         )
     run_jobs()
     for number in range(start, start + count, 2):
-        reports.report_competing_offer(
+        actions.report_competing_offer(
             application(db, f"a-{number}"), None, date(2026, 12, 20), None
         )
     run_jobs()
@@ -192,7 +193,7 @@ def add_applications(db, post_event, run_jobs, start, count):
 def test_digest_and_dashboard_cost_the_same_queries_for_3_or_30_applications(
     db, post_event, run_jobs
 ):
-    from plugin.auth import create_user
+    from plugin.operations.accounts import create_user
     from plugin.views.dashboard import application_rows
 
     user = create_user("sam@staffing.example")

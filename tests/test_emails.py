@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from plugin import clock, create_app
-from plugin.jobs.queues import use_redis
+from plugin.extensions.queues import use_redis
 from plugin.jobs.tick import run_tick
 
 from .conftest import (

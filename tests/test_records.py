@@ -222,8 +222,8 @@ def test_decision_stops_the_planned_thank_you(db, post_event, run_jobs):
 
 def test_same_external_ids_from_two_sources_do_not_meet(db, post_event, run_jobs):
     from plugin.extensions import db as handle
-    from plugin.records import apply_event
-    from plugin.schemas.events import EventSchema
+    from plugin.operations.events import apply_event
+    from webhooks.schema import EventSchema
 
     deliver(post_event, run_jobs, interview_event())
     apply_event("other-ats", EventSchema().load(interview_event()))

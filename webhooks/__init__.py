@@ -83,7 +83,7 @@ def _load_sources() -> None:
     global _loaded
     if _loaded:
         return
-    from . import standard  # noqa: F401  (registers itself)
+    from webhooks import standard  # noqa: F401  (registers itself)
 
     for entry in entry_points(group="followup.sources"):
         source = entry.load()

@@ -10,10 +10,9 @@ from typing import Any
 
 from marshmallow import ValidationError
 
-from plugin.schemas.events import EventSchema
-from plugin.schemas.fields import flatten_errors
-
-from . import Delivery, PayloadError, SignatureError, WebhookSource, register
+from webhooks import Delivery, PayloadError, SignatureError, WebhookSource, register
+from webhooks.fields import flatten_errors
+from webhooks.schema import EventSchema
 
 TOLERANCE_SECONDS = 5 * 60
 MAX_DELIVERY_ID_LENGTH = 200

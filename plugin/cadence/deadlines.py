@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
-from ..policy import BusinessDaysPolicy, CheckInPolicy
-from .timing import first_real_instant
+from plugin.cadence.timing import first_real_instant
+from plugin.config.policy import BusinessDaysPolicy, CheckInPolicy
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from ..policy import Policy
-from .deadlines import check_in_threshold, effective_deadline
-from .rounds import Round, group_rounds
-from .steps import (
+from plugin.cadence.deadlines import check_in_threshold, effective_deadline
+from plugin.cadence.rounds import Round, group_rounds
+from plugin.cadence.steps import (
     APPLICATION_SLOT,
     ApplicationFacts,
     Plan,
@@ -19,7 +18,8 @@ from .steps import (
     SkippedStep,
     Step,
 )
-from .timing import out_of_quiet_hours
+from plugin.cadence.timing import out_of_quiet_hours
+from plugin.config.policy import Policy
 
 STALE_AFTER_HOURS = {
     Step.THANK_YOU: lambda p: p.thank_you.stale_after_hours,

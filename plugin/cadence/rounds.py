@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 
-from .steps import InterviewFacts
+from plugin.cadence.steps import InterviewFacts
 
 
 @dataclass(frozen=True)

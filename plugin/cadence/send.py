@@ -6,10 +6,10 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from ..policy import Policy
-from .plan import plan_cadence, stale_after
-from .steps import ApplicationFacts, Step
-from .timing import in_quiet_hours, out_of_quiet_hours
+from plugin.cadence.plan import plan_cadence, stale_after
+from plugin.cadence.steps import ApplicationFacts, Step
+from plugin.cadence.timing import in_quiet_hours, out_of_quiet_hours
+from plugin.config.policy import Policy
 
 
 class Action(enum.StrEnum):

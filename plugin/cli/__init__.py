@@ -11,15 +11,20 @@ import click
 from flask import Flask
 from flask.cli import FlaskGroup, ScriptInfo, routes_command, shell_command
 
-from .. import create_app
-from ..config import ConfigError
-from ..demo import demo_command
-from .candidates import candidates_group
-from .events import events_group
-from .outbox import outbox_group
-from .preview import preview_command
-from .users import users_group
-from .verbs import run_command, scheduler_command, tick_command, worker_command
+from plugin import create_app
+from plugin.cli.candidates import candidates_group
+from plugin.cli.demo import demo_command
+from plugin.cli.events import events_group
+from plugin.cli.outbox import outbox_group
+from plugin.cli.preview import preview_command
+from plugin.cli.users import users_group
+from plugin.cli.verbs import (
+    run_command,
+    scheduler_command,
+    tick_command,
+    worker_command,
+)
+from plugin.config import ConfigError
 
 
 def _create_app(info: ScriptInfo | None = None) -> Flask:

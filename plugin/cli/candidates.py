@@ -6,9 +6,9 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from ..extensions import db
-from ..models import Candidate
-from ..privacy import forget_candidate
+from plugin.extensions import db
+from plugin.models import Candidate
+from plugin.operations.privacy import forget_candidate
 
 
 @click.group("candidates")

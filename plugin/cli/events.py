@@ -6,12 +6,12 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import or_, select
 
-from .. import clock
-from ..extensions import db
-from ..jobs.inbox import process_inbox_event
-from ..jobs.queues import EVENTS_QUEUE, enqueue
-from ..jobs.tick import REQUEUE_AFTER
-from ..models import InboxEvent, InboxStatus
+from plugin import clock
+from plugin.extensions import db
+from plugin.extensions.queues import EVENTS_QUEUE, enqueue
+from plugin.jobs.inbox import process_inbox_event
+from plugin.jobs.tick import REQUEUE_AFTER
+from plugin.models import InboxEvent, InboxStatus
 
 
 @click.group("events")

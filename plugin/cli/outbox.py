@@ -6,9 +6,9 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from ..extensions import db
-from ..jobs.delivery import settle_unknown
-from ..models import EmailStatus, OutboundEmail
+from plugin.extensions import db
+from plugin.jobs.delivery import settle_unknown
+from plugin.models import EmailStatus, OutboundEmail
 
 
 @click.group("outbox")

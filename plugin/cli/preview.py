@@ -9,11 +9,10 @@ from typing import Any, TextIO
 import click
 from flask.cli import with_appcontext
 
+from plugin.extensions import db
+from plugin.models import Application
+from plugin.operations.preview import preview_application, preview_event
 from webhooks import PayloadError, get_source
-
-from ..extensions import db
-from ..models import Application
-from ..preview import preview_application, preview_event
 
 
 @click.command("preview")

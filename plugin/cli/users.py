@@ -6,10 +6,10 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from ..auth import create_user, find_user, new_api_token
-from ..extensions import db
-from ..models import Recruiter
-from ..policy import chat_url_allowed
+from plugin.config.policy import chat_url_allowed
+from plugin.extensions import db
+from plugin.models import Recruiter
+from plugin.operations.accounts import create_user, find_user, new_api_token
 
 
 @click.group("users")

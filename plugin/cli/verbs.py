@@ -13,10 +13,10 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
-from .. import clock
-from ..extensions import db
-from ..jobs.queues import QUEUE_NAMES, job_class_for, redis_connection
-from ..jobs.tick import BATCH_SIZE, run_tick
+from plugin import clock
+from plugin.extensions import db
+from plugin.extensions.queues import QUEUE_NAMES, job_class_for, redis_connection
+from plugin.jobs.tick import BATCH_SIZE, run_tick
 
 log = logging.getLogger(__name__)
 

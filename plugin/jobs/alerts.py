@@ -10,14 +10,14 @@ from typing import Any
 from flask import current_app, render_template
 from sqlalchemy import select
 
-from .. import clock
-from ..chat import post_to_chat
-from ..emails import send, staff_message
-from ..extensions import db
-from ..mail import DeliveryError, RetryableDeliveryError
-from ..models import Alert, AlertStatus, Touchpoint, TouchpointStatus
-from ..planning import zone_of
-from .queues import next_try
+from plugin import clock
+from plugin.extensions import db
+from plugin.extensions.queues import next_try
+from plugin.mail.chat import post_to_chat
+from plugin.mail.messages import send, staff_message
+from plugin.mail.transport import DeliveryError, RetryableDeliveryError
+from plugin.models import Alert, AlertStatus, Touchpoint, TouchpointStatus
+from plugin.operations.planning import zone_of
 
 log = logging.getLogger(__name__)
 

@@ -9,19 +9,30 @@ from email.message import EmailMessage
 from flask import current_app
 from sqlalchemy import select, update
 
-from .. import clock
-from ..cadence.send import Action, SendDecision, decide_send
-from ..cadence.steps import Step
-from ..emails import RenderedEmail, build_message, new_message_id, render_email, send
-from ..extensions import db, rows_changed
-from ..mail import (
+from plugin import clock
+from plugin.cadence.send import Action, SendDecision, decide_send
+from plugin.cadence.steps import Step
+from plugin.extensions import db, rows_changed
+from plugin.extensions.queues import next_try
+from plugin.mail.messages import (
+    RenderedEmail,
+    build_message,
+    new_message_id,
+    render_email,
+    send,
+)
+from plugin.mail.transport import (
     RejectedDeliveryError,
     RetryableDeliveryError,
     UnknownOutcomeError,
 )
-from ..models import Candidate, EmailStatus, OutboundEmail, TouchpointStatus
-from ..planning import add_to_timeline, facts_for, last_coaching_at, touchpoints_of
-from .queues import next_try
+from plugin.models import Candidate, EmailStatus, OutboundEmail, TouchpointStatus
+from plugin.operations.planning import (
+    add_to_timeline,
+    facts_for,
+    last_coaching_at,
+    touchpoints_of,
+)
 
 log = logging.getLogger(__name__)
 

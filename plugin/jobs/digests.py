@@ -11,12 +11,12 @@ from flask import current_app, render_template
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
-from .. import clock
-from ..digest import DigestContent, build_digest
-from ..emails import send, staff_message
-from ..extensions import db, rows_changed
-from ..mail import DeliveryError, RetryableDeliveryError
-from ..models import Alert, AlertStatus, Digest, Recruiter
+from plugin import clock
+from plugin.extensions import db, rows_changed
+from plugin.mail.messages import send, staff_message
+from plugin.mail.transport import DeliveryError, RetryableDeliveryError
+from plugin.models import Alert, AlertStatus, Digest, Recruiter
+from plugin.operations.digest import DigestContent, build_digest
 
 log = logging.getLogger(__name__)
 

@@ -8,14 +8,13 @@ import logging
 from flask import current_app
 from sqlalchemy import select
 
+from plugin import clock
+from plugin.extensions import db
+from plugin.extensions.queues import next_try
+from plugin.models import InboxEvent, InboxStatus
+from plugin.operations.events import apply_event
+from plugin.operations.planning import replan
 from webhooks import PayloadError, get_source
-
-from .. import clock
-from ..extensions import db
-from ..models import InboxEvent, InboxStatus
-from ..planning import replan
-from ..records import apply_event
-from .queues import next_try
 
 log = logging.getLogger(__name__)
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import current_app, render_template
 
-from ..auth import LOGIN_LIFETIME, login_token
-from ..emails import send, staff_message
-from ..extensions import db
-from ..models import LoginLink, User
+from plugin.extensions import db
+from plugin.mail.messages import send, staff_message
+from plugin.models import LoginLink, User
+from plugin.operations.accounts import LOGIN_LIFETIME, login_token
 
 
 def send_login_email(link_id: int) -> None:

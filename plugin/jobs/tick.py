@@ -14,10 +14,19 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import ColumnElement, insert, or_, select, update
 
-from .. import clock
-from ..digest import recruiters_due_a_digest
-from ..extensions import db, rows_changed
-from ..models import (
+from plugin import clock
+from plugin.extensions import db, rows_changed
+from plugin.extensions.queues import (
+    ALERTS_QUEUE,
+    EVENTS_QUEUE,
+    MAIL_QUEUE,
+    enqueue_many,
+)
+from plugin.jobs.alerts import deliver_alert
+from plugin.jobs.delivery import deliver_emails
+from plugin.jobs.digests import send_digest
+from plugin.jobs.inbox import process_inbox_event
+from plugin.models import (
     Alert,
     AlertStatus,
     EmailStatus,
@@ -27,12 +36,8 @@ from ..models import (
     Touchpoint,
     TouchpointStatus,
 )
-from ..privacy import purge_expired_bodies
-from .alerts import deliver_alert
-from .delivery import deliver_emails
-from .digests import send_digest
-from .inbox import process_inbox_event
-from .queues import ALERTS_QUEUE, EVENTS_QUEUE, MAIL_QUEUE, enqueue_many
+from plugin.operations.digest import recruiters_due_a_digest
+from plugin.operations.privacy import purge_expired_bodies
 
 log = logging.getLogger(__name__)
 

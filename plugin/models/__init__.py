@@ -1,6 +1,6 @@
 """The data model; importing this package registers every table."""
 
-from .application import (
+from plugin.models.application import (
     Application,
     ApplicationStatus,
     CompetingOffer,
@@ -8,11 +8,18 @@ from .application import (
     Interviewer,
     InterviewStatus,
 )
-from .inbox import InboxEvent, InboxStatus
-from .outbox import EmailStatus, OutboundEmail
-from .people import Candidate, Recruiter
-from .recruiting import Alert, AlertStatus, ApiToken, Digest, LoginLink, User
-from .touchpoint import Step, TimelineEntry, Touchpoint, TouchpointStatus
+from plugin.models.inbox import InboxEvent, InboxStatus
+from plugin.models.outbox import EmailStatus, OutboundEmail
+from plugin.models.people import Candidate, Recruiter
+from plugin.models.recruiting import (
+    Alert,
+    AlertStatus,
+    ApiToken,
+    Digest,
+    LoginLink,
+    User,
+)
+from plugin.models.touchpoint import Step, TimelineEntry, Touchpoint, TouchpointStatus
 
 __all__ = [
     "Alert",

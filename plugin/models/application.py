@@ -17,12 +17,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .. import clock
-from ..extensions import db
-from .types import UTCDateTime
+from plugin import clock
+from plugin.extensions import db
+from plugin.models.types import UTCDateTime
 
 if TYPE_CHECKING:
-    from .people import Candidate, Recruiter
+    from plugin.models.people import Candidate, Recruiter
 
 
 class ApplicationStatus(enum.StrEnum):

@@ -8,9 +8,9 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .. import clock
-from ..extensions import db
-from .types import UTCDateTime
+from plugin import clock
+from plugin.extensions import db
+from plugin.models.types import UTCDateTime
 
 
 class InboxStatus(enum.StrEnum):

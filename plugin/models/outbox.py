@@ -8,11 +8,11 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .. import clock
-from ..extensions import db
-from .application import Application
-from .touchpoint import Touchpoint
-from .types import UTCDateTime
+from plugin import clock
+from plugin.extensions import db
+from plugin.models.application import Application
+from plugin.models.touchpoint import Touchpoint
+from plugin.models.types import UTCDateTime
 
 
 class EmailStatus(enum.StrEnum):

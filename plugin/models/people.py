@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING
 from sqlalchemy import String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .. import clock
-from ..extensions import db
-from .types import UTCDateTime
+from plugin import clock
+from plugin.extensions import db
+from plugin.models.types import UTCDateTime
 
 if TYPE_CHECKING:
-    from .application import Application
+    from plugin.models.application import Application
 
 
 class Recruiter(db.Model):  # type: ignore[name-defined]

@@ -17,11 +17,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .. import clock
-from ..extensions import db
-from .application import Application, CompetingOffer
-from .people import Recruiter
-from .types import UTCDateTime
+from plugin import clock
+from plugin.extensions import db
+from plugin.models.application import Application, CompetingOffer
+from plugin.models.people import Recruiter
+from plugin.models.types import UTCDateTime
 
 
 class AlertStatus(enum.StrEnum):

@@ -8,11 +8,11 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .. import clock
-from ..cadence.steps import Step
-from ..extensions import db
-from .application import Application
-from .types import UTCDateTime
+from plugin import clock
+from plugin.cadence.steps import Step
+from plugin.extensions import db
+from plugin.models.application import Application
+from plugin.models.types import UTCDateTime
 
 __all__ = ["Step", "TimelineEntry", "Touchpoint", "TouchpointStatus"]
 

@@ -13,14 +13,19 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Blueprint, Response, abort, current_app, g, jsonify, request
 from marshmallow import ValidationError
 
-from .. import clock, reports
-from ..auth import application_for_user, recruiter_of, user_for_api_token
-from ..digest import build_digest
-from ..extensions import db
-from ..models import Application, User
-from ..planning import replan, set_decision_deadline, zone_of
-from ..preview import preview_application
-from ..schemas.api import (
+from plugin import clock
+from plugin.extensions import db
+from plugin.models import Application, User
+from plugin.operations import actions
+from plugin.operations.accounts import (
+    application_for_user,
+    recruiter_of,
+    user_for_api_token,
+)
+from plugin.operations.digest import build_digest
+from plugin.operations.planning import replan, set_decision_deadline, zone_of
+from plugin.operations.preview import preview_application
+from plugin.schemas.api import (
     ApplicationDetail,
     ApplicationList,
     DeadlineInput,
@@ -28,9 +33,9 @@ from ..schemas.api import (
     ErrorOutput,
     PauseInput,
 )
-from ..schemas.fields import flatten_errors
-from .dashboard import application_rows
-from .errors import error_response
+from plugin.views.dashboard import application_rows
+from plugin.views.errors import error_response
+from webhooks.fields import flatten_errors
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -78,14 +83,14 @@ def pause(application_id: int) -> Answer:
         until = datetime.combine(
             data["until"], time(0), zone_of(found, current_app.config["POLICY"])
         )
-    reports.pause(found, until, who="recruiter")
+    actions.pause(found, until, who="recruiter")
     return get_application(application_id)
 
 
 @bp.post("/applications/<int:application_id>/resume")
 def resume(application_id: int) -> Answer:
     """Resume the cadence."""
-    reports.resume(_visible(application_id), who="recruiter")
+    actions.resume(_visible(application_id), who="recruiter")
     return get_application(application_id)
 
 

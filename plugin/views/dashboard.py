@@ -22,8 +22,25 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, joinedload
 from werkzeug.wrappers import Response as BaseResponse
 
-from .. import clock, reports
-from ..auth import (
+from plugin import clock
+from plugin.cadence.steps import Step
+from plugin.extensions import db
+from plugin.extensions.queues import MAIL_QUEUE, enqueue
+from plugin.jobs.delivery import settle_unknown
+from plugin.jobs.login import send_login_email
+from plugin.mail.coaching import role_phrase
+from plugin.mail.messages import render_email
+from plugin.models import (
+    Application,
+    ApplicationStatus,
+    EmailStatus,
+    OutboundEmail,
+    Touchpoint,
+    TouchpointStatus,
+    User,
+)
+from plugin.operations import actions
+from plugin.operations.accounts import (
     application_for_user,
     current_user,
     find_user,
@@ -33,27 +50,22 @@ from ..auth import (
     use_login_link,
     visible_applications,
 )
-from ..cadence.steps import Step
-from ..coaching import role_phrase
-from ..digest import build_digest, recruiter_zone
-from ..emails import render_email
-from ..extensions import db
-from ..forms import ConfirmForm, DeadlineForm, LoginForm, PauseForm, ReassignForm
-from ..jobs.delivery import settle_unknown
-from ..jobs.login import send_login_email
-from ..jobs.queues import MAIL_QUEUE, enqueue
-from ..models import (
-    Application,
-    ApplicationStatus,
-    EmailStatus,
-    OutboundEmail,
-    Touchpoint,
-    TouchpointStatus,
-    User,
+from plugin.operations.digest import build_digest, recruiter_zone
+from plugin.operations.events import recruiter_by_email
+from plugin.operations.planning import (
+    add_to_timeline,
+    replan,
+    set_decision_deadline,
+    zone_of,
 )
-from ..planning import add_to_timeline, replan, set_decision_deadline, zone_of
-from ..preview import preview_application
-from ..records import recruiter_by_email
+from plugin.operations.preview import preview_application
+from plugin.views.forms import (
+    ConfirmForm,
+    DeadlineForm,
+    LoginForm,
+    PauseForm,
+    ReassignForm,
+)
 
 bp = Blueprint("dashboard", __name__)
 
@@ -223,7 +235,7 @@ def pause(application_id: int) -> BaseResponse:
         until = datetime.combine(
             form.until.data, time(0), zone_of(found, current_app.config["POLICY"])
         )
-    reports.pause(found, until, who="recruiter")
+    actions.pause(found, until, who="recruiter")
     flash("Paused.", "success")
     return _back(found)
 
@@ -235,7 +247,7 @@ def resume(application_id: int) -> BaseResponse:
     found = _visible(application_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    reports.resume(found, who="recruiter")
+    actions.resume(found, who="recruiter")
     flash("Resumed.", "success")
     return _back(found)
 

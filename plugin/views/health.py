@@ -7,8 +7,8 @@ from redis import RedisError
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..extensions import db
-from ..jobs.queues import redis_connection
+from plugin.extensions import db
+from plugin.extensions.queues import redis_connection
 
 bp = Blueprint("health", __name__)
 
@@ -46,6 +46,6 @@ def _redis() -> str:
 @bp.get("/openapi.json")
 def openapi() -> tuple[Response, int]:
     """The OpenAPI document of the JSON API (public: it holds no data)."""
-    from .api import openapi_document
+    from plugin.views.api import openapi_document
 
     return jsonify(openapi_document()), 200

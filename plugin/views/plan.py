@@ -15,10 +15,15 @@ from flask import (
 )
 from werkzeug.wrappers import Response as BaseResponse
 
-from .. import clock, reports
-from ..coaching import role_phrase
-from ..extensions import db
-from ..forms import (
+from plugin import clock
+from plugin.extensions import db
+from plugin.mail.coaching import role_phrase
+from plugin.mail.links import PLAN_PAGE, BadLink, read_token
+from plugin.models import Application, Touchpoint, TouchpointStatus
+from plugin.operations import actions
+from plugin.operations.planning import touchpoints_of, zone_of
+from plugin.operations.privacy import forget_candidate
+from plugin.views.forms import (
     CompetingOfferForm,
     ConfirmForm,
     DeadlineForm,
@@ -27,10 +32,6 @@ from ..forms import (
     PauseForm,
     StopForm,
 )
-from ..links import PLAN_PAGE, BadLink, read_token
-from ..models import Application, Touchpoint, TouchpointStatus
-from ..planning import touchpoints_of, zone_of
-from ..privacy import forget_candidate
 
 bp = Blueprint("plan", __name__)
 
@@ -107,7 +108,7 @@ def report_offer(token: str) -> Page:
     form.offer_deadline.validators.append(NotBefore(_today(application)))
     if not form.validate_on_submit():
         return _page(token, application, offer_form=form)
-    reports.report_competing_offer(
+    actions.report_competing_offer(
         application, form.employer.data, form.offer_deadline.data, form.note.data
     )
     told = ", and told your recruiter" if application.recruiter_id else ""
@@ -121,7 +122,7 @@ def report_heard_back(token: str) -> Page:
     form = HeardBackForm()
     if not form.validate_on_submit():
         return _page(token, application, heard_form=form)
-    reports.report_heard_back(application, form.outcome.data)
+    actions.report_heard_back(application, form.outcome.data)
     return _done(
         token, "Thanks for letting us know. The reminders for this role have stopped."
     )
@@ -134,7 +135,7 @@ def report_deadline(token: str) -> Page:
     form = DeadlineForm()
     if not form.validate_on_submit():
         return _page(token, application, deadline_form=form)
-    reports.report_deadline(application, form.decision_deadline.data)
+    actions.report_deadline(application, form.decision_deadline.data)
     return _done(token, "Thanks. Your plan now follows that date.")
 
 
@@ -144,7 +145,7 @@ def mark_done(token: str, touchpoint_id: int) -> Page:
     application = application_for(token)
     if not ConfirmForm().validate_on_submit():
         return _page(token, application, status=400)
-    if not reports.mark_step_done(application, touchpoint_id):
+    if not actions.mark_step_done(application, touchpoint_id):
         flash("That step can no longer be changed.", "error")
         return redirect(url_for("plan.show", token=token), code=303)
     return _done(token, "Marked as done. We won't remind you of it.")
@@ -163,7 +164,7 @@ def pause(token: str) -> Page:
         until = datetime.combine(
             form.until.data, time(0), zone_of(application, current_app.config["POLICY"])
         )
-    reports.pause(application, until)
+    actions.pause(application, until)
     return _done(
         token,
         "Paused. You won't get reminders about this role until "
@@ -177,7 +178,7 @@ def resume(token: str) -> Page:
     application = application_for(token)
     if not ConfirmForm().validate_on_submit():
         return _page(token, application, status=400)
-    reports.resume(application)
+    actions.resume(application)
     return _done(token, "Welcome back: your plan is running again.")
 
 
@@ -189,9 +190,9 @@ def stop(token: str) -> Page:
     if not form.validate_on_submit():
         return _page(token, application, stop_form=form)
     if form.scope.data == "all":
-        reports.stop_everything(application.candidate, "from the plan page")
+        actions.stop_everything(application.candidate, "from the plan page")
         return _done(token, "Done. You won't get any more emails from us.")
-    reports.stop_application(application, "from the plan page")
+    actions.stop_application(application, "from the plan page")
     return _done(token, "Done. You won't get any more emails about this role.")
 
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
-from .. import reports
-from ..links import UNSUBSCRIBE
-from .plan import LinkProblem, application_for, link_problem
+from plugin.mail.links import UNSUBSCRIBE
+from plugin.operations import actions
+from plugin.views.plan import LinkProblem, application_for, link_problem
 
 bp = Blueprint("unsubscribe", __name__)
 bp.register_error_handler(LinkProblem, link_problem)
@@ -30,11 +30,11 @@ def unsubscribe(token: str) -> tuple[str, int]:
     """Stop emails for this application (or all of them); repeating is harmless."""
     application = application_for(token, UNSUBSCRIBE)
     if request.form.get("scope") == "all":
-        reports.stop_everything(application.candidate, "unsubscribe link")
+        actions.stop_everything(application.candidate, "unsubscribe link")
         scope = "all"
     else:
         # Both the one-click POST (List-Unsubscribe=One-Click) and the page's button.
-        reports.stop_application(application, "unsubscribe link")
+        actions.stop_application(application, "unsubscribe link")
         scope = "application"
     return render_template(
         "plan/unsubscribed.html", scope=scope, application=application

@@ -14,15 +14,14 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
+from plugin import clock
+from plugin.extensions import db
+from plugin.extensions.queues import EVENTS_QUEUE, enqueue
+from plugin.jobs.inbox import process_inbox_event
+from plugin.models import InboxEvent
+from plugin.operations.preview import preview_event
+from plugin.views.errors import error_response
 from webhooks import Delivery, PayloadError, SignatureError, WebhookSource, get_source
-
-from .. import clock
-from ..extensions import db
-from ..jobs.inbox import process_inbox_event
-from ..jobs.queues import EVENTS_QUEUE, enqueue
-from ..models import InboxEvent
-from ..preview import preview_event
-from .errors import error_response
 
 log = logging.getLogger(__name__)
 

@@ -6,8 +6,8 @@ import re
 
 from sqlalchemy import select
 
-from plugin.auth import create_user
 from plugin.models import Touchpoint, TouchpointStatus
+from plugin.operations.accounts import create_user
 
 from ..conftest import SignedPost, interview_event
 

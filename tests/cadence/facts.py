@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from plugin.cadence.steps import ApplicationFacts, InterviewFacts
-from plugin.policy import Policy, policy_from_mapping
+from plugin.config.policy import Policy, policy_from_mapping
 
 CHICAGO = ZoneInfo("America/Chicago")
 NEW_YORK = ZoneInfo("America/New_York")

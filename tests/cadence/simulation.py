@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from plugin.cadence.plan import plan_cadence
 from plugin.cadence.send import Action, decide_send
 from plugin.cadence.steps import ApplicationFacts, DoneStep, InterviewFacts, Step
-from plugin.policy import Policy
+from plugin.config.policy import Policy
 
 START = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 ZONES = ["America/Chicago", "Europe/London", "Asia/Kolkata", "Australia/Sydney"]

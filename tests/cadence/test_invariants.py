@@ -15,7 +15,7 @@ from plugin.cadence.deadlines import effective_deadline
 from plugin.cadence.rounds import group_rounds
 from plugin.cadence.steps import Step
 from plugin.cadence.timing import in_quiet_hours
-from plugin.policy import Policy
+from plugin.config.policy import Policy
 
 from .simulation import threshold, worlds
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from plugin.auth import create_user, new_api_token
 from plugin.models import Application
+from plugin.operations.accounts import create_user, new_api_token
 
 from ..conftest import interview_event
 

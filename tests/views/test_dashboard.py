@@ -66,7 +66,7 @@ def test_the_link_works_once(db, client, smtp, post_event, run_jobs):
 
 
 def test_a_get_of_the_link_does_not_sign_in(db, client, smtp, run_jobs):
-    from plugin.auth import create_user
+    from plugin.operations.accounts import create_user
 
     create_user(SAM)
     client.post(
@@ -81,7 +81,7 @@ def test_a_get_of_the_link_does_not_sign_in(db, client, smtp, run_jobs):
 
 
 def test_an_expired_link_is_refused(db, client, smtp, run_jobs):
-    from plugin.auth import create_user
+    from plugin.operations.accounts import create_user
 
     create_user(SAM)
     client.post(
@@ -112,7 +112,7 @@ def test_unknown_emails_get_the_same_answer_and_no_mail(db, client, smtp, run_jo
 
 
 def test_sign_in_requests_are_rate_limited(db, client, smtp, run_jobs):
-    from plugin.auth import create_user
+    from plugin.operations.accounts import create_user
 
     create_user(SAM)
     for _ in range(7):

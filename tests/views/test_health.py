@@ -5,7 +5,7 @@ from __future__ import annotations
 import redis as redis_lib
 
 from plugin import create_app
-from plugin.jobs.queues import use_redis
+from plugin.extensions.queues import use_redis
 
 
 def test_healthy_when_database_and_redis_answer(client):

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from plugin import clock
-from plugin.links import PLAN_PAGE, UNSUBSCRIBE, make_token
+from plugin.mail.links import PLAN_PAGE, UNSUBSCRIBE, make_token
 from plugin.models import (
     Application,
     Candidate,

@@ -27,7 +27,7 @@ def test_every_email_carries_one_click_unsubscribe_headers(smtp, post_event, run
 
 def test_https_base_url_gives_an_https_unsubscribe_link(settings, redis, smtp):
     from plugin import create_app
-    from plugin.jobs.queues import use_redis
+    from plugin.extensions.queues import use_redis
 
     from ..conftest import SignedPost, interview_event
 

@@ -13,7 +13,7 @@ from marshmallow import (
     validates_schema,
 )
 
-from .fields import ExternalId, TimeZoneName
+from webhooks.fields import ExternalId, TimeZoneName
 
 INTERVIEW_EVENTS = (
     "interview.scheduled",

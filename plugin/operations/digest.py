@@ -15,9 +15,9 @@ from flask import current_app
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import contains_eager
 
-from .coaching import role_phrase
-from .extensions import db
-from .models import (
+from plugin.extensions import db
+from plugin.mail.coaching import role_phrase
+from plugin.models import (
     Alert,
     AlertStatus,
     Application,

@@ -11,12 +11,11 @@ from datetime import date, datetime
 from flask import current_app
 from sqlalchemy import select
 
-from . import clock
-from .alerts import alert_competing_offer, alert_news, queue_alerts
-from .extensions import db
-from .jobs.delivery import deliver_emails
-from .jobs.queues import MAIL_QUEUE, enqueue_many
-from .models import (
+from plugin import clock
+from plugin.extensions import db
+from plugin.extensions.queues import MAIL_QUEUE, enqueue_many
+from plugin.jobs.delivery import deliver_emails
+from plugin.models import (
     Alert,
     Application,
     Candidate,
@@ -25,7 +24,8 @@ from .models import (
     Touchpoint,
     TouchpointStatus,
 )
-from .planning import add_to_timeline, replan, set_decision_deadline
+from plugin.operations.alerts import alert_competing_offer, alert_news, queue_alerts
+from plugin.operations.planning import add_to_timeline, replan, set_decision_deadline
 
 HEARD_BACK_OUTCOMES = {
     "offer": "an offer",

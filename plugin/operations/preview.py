@@ -8,12 +8,11 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select
 
-from webhooks import WebhookSource
-
-from .cadence.plan import plan_cadence
-from .extensions import db
-from .models import Application, TimelineEntry
-from .planning import (
+from plugin.cadence.plan import plan_cadence
+from plugin.extensions import db
+from plugin.models import Application, TimelineEntry
+from plugin.operations.events import apply_event
+from plugin.operations.planning import (
     SETTLED,
     employer_zone_of,
     facts_for,
@@ -21,7 +20,7 @@ from .planning import (
     touchpoints_of,
     zone_of,
 )
-from .records import apply_event
+from webhooks import WebhookSource
 
 
 def preview_application(application: Application) -> dict[str, Any]:

@@ -13,8 +13,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from .extensions import db
-from .models import (
+from plugin.extensions import db
+from plugin.models import (
     Application,
     ApplicationStatus,
     Candidate,
@@ -23,7 +23,7 @@ from .models import (
     InterviewStatus,
     Recruiter,
 )
-from .planning import set_decision_deadline
+from plugin.operations.planning import set_decision_deadline
 
 DECISIONS = {
     "application.offer_extended": ApplicationStatus.OFFER_EXTENDED,

@@ -18,7 +18,7 @@ from itsdangerous import (
     URLSafeTimedSerializer,
 )
 
-from . import clock
+from plugin import clock
 
 PLAN_PAGE = "plan-page"
 UNSUBSCRIBE = "unsubscribe"

@@ -11,7 +11,7 @@ from flask import Flask, current_app
 from rq import Queue
 from rq.job import Job
 
-from .. import clock
+from plugin import clock
 
 log = logging.getLogger(__name__)
 

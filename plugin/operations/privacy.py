@@ -6,10 +6,16 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
-from . import clock
-from .extensions import db, rows_changed
-from .models import Application, Candidate, CompetingOffer, InboxEvent, OutboundEmail
-from .planning import add_to_timeline
+from plugin import clock
+from plugin.extensions import db, rows_changed
+from plugin.models import (
+    Application,
+    Candidate,
+    CompetingOffer,
+    InboxEvent,
+    OutboundEmail,
+)
+from plugin.operations.planning import add_to_timeline
 
 
 def forget_candidate(candidate: Candidate) -> None:

@@ -11,12 +11,13 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from . import clock
-from .cadence.plan import plan_cadence
-from .cadence.steps import ApplicationFacts, DoneStep, InterviewFacts, Plan, Step
-from .cadence.timing import candidate_zone
-from .extensions import db
-from .models import (
+from plugin import clock
+from plugin.cadence.plan import plan_cadence
+from plugin.cadence.steps import ApplicationFacts, DoneStep, InterviewFacts, Plan, Step
+from plugin.cadence.timing import candidate_zone
+from plugin.config.policy import Policy
+from plugin.extensions import db
+from plugin.models import (
     Application,
     EmailStatus,
     OutboundEmail,
@@ -24,8 +25,7 @@ from .models import (
     Touchpoint,
     TouchpointStatus,
 )
-from .models.types import UTCDateTime
-from .policy import Policy
+from plugin.models.types import UTCDateTime
 
 # Touchpoints in these states are settled: the planner never changes them.
 SETTLED = (

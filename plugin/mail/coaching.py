@@ -12,14 +12,14 @@ from typing import Any
 
 from flask import current_app
 
-from . import clock
-from .cadence.deadlines import effective_deadline
-from .cadence.rounds import group_rounds
-from .cadence.steps import InterviewFacts, Step
-from .links import plan_url, unsubscribe_url
-from .models import Application, Interview, OutboundEmail
-from .planning import zone_of
-from .policy import Policy
+from plugin import clock
+from plugin.cadence.deadlines import effective_deadline
+from plugin.cadence.rounds import group_rounds
+from plugin.cadence.steps import InterviewFacts, Step
+from plugin.config.policy import Policy
+from plugin.mail.links import plan_url, unsubscribe_url
+from plugin.models import Application, Interview, OutboundEmail
+from plugin.operations.planning import zone_of
 
 
 @dataclass(frozen=True)

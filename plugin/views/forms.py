@@ -16,7 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
-from .reports import HEARD_BACK_OUTCOMES
+from plugin.operations.actions import HEARD_BACK_OUTCOMES
 
 FAR_FUTURE = timedelta(days=366)
 

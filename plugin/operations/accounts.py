@@ -17,10 +17,10 @@ from flask import g, redirect, request, session, url_for
 from itsdangerous import BadSignature
 from sqlalchemy import Select, func, select, update
 
-from . import clock
-from .extensions import db, rows_changed
-from .links import serializer_for
-from .models import ApiToken, Application, LoginLink, Recruiter, User
+from plugin import clock
+from plugin.extensions import db, rows_changed
+from plugin.mail.links import serializer_for
+from plugin.models import ApiToken, Application, LoginLink, Recruiter, User
 
 LOGIN_PURPOSE = "login-link"
 LOGIN_LIFETIME = timedelta(minutes=15)

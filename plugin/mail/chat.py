@@ -12,7 +12,7 @@ import urllib.error
 import urllib.request
 from typing import Any
 
-from .policy import chat_url_allowed
+from plugin.config.policy import chat_url_allowed
 
 TIMEOUT_SECONDS = 3
 

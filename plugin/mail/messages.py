@@ -9,12 +9,12 @@ from email.utils import format_datetime, formataddr, parseaddr
 
 from flask import current_app, render_template
 
-from . import clock
-from .coaching import context_for
-from .links import unsubscribe_url
-from .mail import send_message
-from .models import OutboundEmail
-from .policy import Policy
+from plugin import clock
+from plugin.config.policy import Policy
+from plugin.mail.coaching import context_for
+from plugin.mail.links import unsubscribe_url
+from plugin.mail.transport import send_message
+from plugin.models import OutboundEmail
 
 
 @dataclass(frozen=True)

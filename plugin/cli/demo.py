@@ -20,12 +20,11 @@ from flask import Flask
 from flask_migrate import upgrade
 from sqlalchemy import func, select
 
+from plugin import clock, create_app
+from plugin.extensions import db
+from plugin.jobs.tick import run_tick
+from plugin.models import EmailStatus, OutboundEmail, Touchpoint, TouchpointStatus
 from webhooks.standard import sign
-
-from . import clock, create_app
-from .extensions import db
-from .jobs.tick import run_tick
-from .models import EmailStatus, OutboundEmail, Touchpoint, TouchpointStatus
 
 CHICAGO = ZoneInfo("America/Chicago")
 RECRUITER_EMAIL = "sam@staffing.example"

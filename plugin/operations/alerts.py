@@ -9,10 +9,16 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from . import clock
-from .extensions import db
-from .jobs.queues import ALERTS_QUEUE, enqueue_many
-from .models import Alert, AlertStatus, Application, ApplicationStatus, CompetingOffer
+from plugin import clock
+from plugin.extensions import db
+from plugin.extensions.queues import ALERTS_QUEUE, enqueue_many
+from plugin.models import (
+    Alert,
+    AlertStatus,
+    Application,
+    ApplicationStatus,
+    CompetingOffer,
+)
 
 
 def alert_competing_offer(offer: CompetingOffer) -> list[Alert]:
@@ -62,7 +68,7 @@ def alert_news(
 
 def queue_alerts(alerts: list[Alert]) -> None:
     """After the commit: send urgent alerts now (the tick retries any lost)."""
-    from .jobs.alerts import deliver_alert
+    from plugin.jobs.alerts import deliver_alert
 
     urgent = [a for a in alerts if a.urgent and a.status == AlertStatus.PENDING]
     now = clock.now().isoformat()

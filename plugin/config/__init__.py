@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .policy import PolicyError, load_policy
+from plugin.config.policy import PolicyError, load_policy
 
 WEBHOOK_MAX_BYTES = 256 * 1024
 

@@ -1,0 +1,1 @@
+"""Email: SMTP transport, message building, coaching context, links, chat posts."""

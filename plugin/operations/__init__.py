@@ -1,0 +1,1 @@
+"""Operations on the database that views, jobs and the CLI share."""
