@@ -15,6 +15,8 @@ from typing import Any, get_args, get_origin, get_type_hints
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from plugin.config.source_policy import BULLHORN_DECISIONS, SourcesPolicy
+
 ROUTING_MODES = ("direct", "via_recruiter")
 
 
@@ -142,6 +144,7 @@ class Policy:
     retention: RetentionPolicy = field(default_factory=RetentionPolicy)
     alerts: AlertsPolicy = field(default_factory=AlertsPolicy)
     digest: DigestPolicy = field(default_factory=DigestPolicy)
+    sources: SourcesPolicy = field(default_factory=SourcesPolicy)
 
 
 def load_policy(path: str | Path | None) -> Policy:
@@ -247,6 +250,16 @@ _RULES: tuple[tuple[str, Any, str], ...] = (
         lambda p: p.digest.no_news_days > 0,
         "must be more than zero",
     ),
+    (
+        "sources.bullhorn.interview_types",
+        lambda p: all(t.strip() for t in p.sources.bullhorn.interview_types),
+        "must list appointment types, none of them empty",
+    ),
+    (
+        "sources.bullhorn.statuses",
+        lambda p: set(p.sources.bullhorn.statuses.values()) <= set(BULLHORN_DECISIONS),
+        "each status must map to one of " + ", ".join(BULLHORN_DECISIONS),
+    ),
 )
 
 
@@ -280,6 +293,8 @@ def _build(cls: type, raw: Any, prefix: str) -> Any:
 def _convert(kind: Any, value: Any, key: str) -> Any:
     if isinstance(kind, type) and is_dataclass(kind):
         return _build(kind, value, prefix=f"{key}.")
+    if get_origin(kind) is dict:
+        return _convert_table(get_args(kind)[1], value, key)
     if get_origin(kind) is tuple:
         if not isinstance(value, list):
             raise PolicyError(f"{key}: must be a list")
@@ -299,6 +314,16 @@ def _convert(kind: Any, value: Any, key: str) -> Any:
     if kind is bool and not isinstance(value, bool):
         raise PolicyError(f"{key}: must be true or false")
     return value
+
+
+def _convert_table(value_kind: Any, value: Any, key: str) -> dict[str, Any]:
+    """A free-keyed table, such as a status map; each value is checked."""
+    if not isinstance(value, Mapping):
+        raise PolicyError(f"{key}: must be a table")
+    return {
+        str(name): _convert(value_kind, item, f'{key}."{name}"')
+        for name, item in value.items()
+    }
 
 
 def _parse_clock_time(value: Any, key: str) -> time:

@@ -51,7 +51,7 @@ def _apply(event: InboxEvent) -> None:
     if source is None:
         raise LookupError(f"no source called {event.source!r} is installed")
     payload = json.loads(event.raw_body or b"null")
-    for canonical in source.normalise(payload):
+    for canonical in source.normalise(payload, current_app.config):
         application = apply_event(source.name, canonical)
         replan(application, current_app.config["POLICY"])
         event.application_id = application.id

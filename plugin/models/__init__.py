@@ -19,6 +19,7 @@ from plugin.models.recruiting import (
     LoginLink,
     User,
 )
+from plugin.models.sources import ConnectionState, SourceState
 from plugin.models.touchpoint import Step, TimelineEntry, Touchpoint, TouchpointStatus
 
 __all__ = [
@@ -32,6 +33,7 @@ __all__ = [
     "ApplicationStatus",
     "Candidate",
     "CompetingOffer",
+    "ConnectionState",
     "EmailStatus",
     "InboxEvent",
     "InboxStatus",
@@ -40,6 +42,7 @@ __all__ = [
     "Interviewer",
     "OutboundEmail",
     "Recruiter",
+    "SourceState",
     "Step",
     "TimelineEntry",
     "Touchpoint",
