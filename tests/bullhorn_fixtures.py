@@ -13,7 +13,13 @@ from plugin import clock
 from plugin.extensions import db
 from plugin.models import Application, InboxEvent, Interview, SourceState
 from plugin.operations.sources import PollReport, poll_source
-from tests.bullhorn_world import NOW, bullhorn_settings, seed_panel, seed_people
+from tests.bullhorn_world import (
+    NOW,
+    bullhorn_settings,
+    ms,
+    seed_panel,
+    seed_people,
+)
 from tests.fakes.bullhorn_api import BullhornState, running_bullhorn
 from webhooks.bullhorn import BullhornSource, source
 
@@ -26,6 +32,7 @@ def seeded_bullhorn(
     original = BullhornSource.sleep
     BullhornSource.sleep = staticmethod(waits.append)  # type: ignore[method-assign]
     with running_bullhorn() as state:
+        state.now_ms = ms(NOW)
         seed_people(state)
         seed_panel(state)
         settings.update(bullhorn_settings(state))

@@ -83,6 +83,7 @@ class BullhornState:
     calls: list[tuple[str, str]] = field(default_factory=list)
     seen_urls: list[str] = field(default_factory=list)
     counter: int = 0
+    now_ms: int = 1764000000000  # Bullhorn's clock for event timestamps
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def add(self, entity: str, record: dict[str, Any]) -> dict[str, Any]:
@@ -98,7 +99,7 @@ class BullhornState:
         event: dict[str, Any] = {
             "eventId": f"ID:JBM-{40000000 + self.counter}",
             "eventType": "ENTITY",
-            "eventTimestamp": 1764000000000 + self.counter * 1000,
+            "eventTimestamp": self.now_ms + self.counter * 1000,
             "eventMetadata": {"PERSON_ID": "2"},
             "entityName": entity,
             "entityId": entity_id,
