@@ -13,8 +13,7 @@ from sqlalchemy import select
 
 from plugin import clock
 from plugin.extensions import db
-from plugin.extensions.queues import MAIL_QUEUE, enqueue_many
-from plugin.jobs.delivery import deliver_emails
+from plugin.extensions.queues import DELIVER_EMAILS, MAIL_QUEUE, enqueue_many
 from plugin.models import (
     Alert,
     Application,
@@ -173,7 +172,7 @@ def _answer(
     db.session.commit()
     enqueue_many(
         MAIL_QUEUE,
-        deliver_emails,
+        DELIVER_EMAILS,
         [(([email.id], None), f"deliver-emails-{email.id}-now")],
     )
     queue_alerts(alerts or [])

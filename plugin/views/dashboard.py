@@ -25,9 +25,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from plugin import clock
 from plugin.cadence.steps import Step
 from plugin.extensions import db
-from plugin.extensions.queues import MAIL_QUEUE, enqueue
-from plugin.jobs.delivery import settle_unknown
-from plugin.jobs.login import send_login_email
+from plugin.extensions.queues import MAIL_QUEUE, SEND_LOGIN_EMAIL, enqueue
 from plugin.mail.coaching import role_phrase
 from plugin.mail.messages import render_email
 from plugin.models import (
@@ -52,6 +50,7 @@ from plugin.operations.accounts import (
 )
 from plugin.operations.digest import build_digest, recruiter_zone
 from plugin.operations.events import recruiter_by_email
+from plugin.operations.outbox import settle_unknown
 from plugin.operations.planning import (
     add_to_timeline,
     replan,
@@ -82,7 +81,7 @@ def login() -> Page:
     user = find_user(form.email.data)
     link = new_login_link(user) if user else None
     if link is not None:
-        enqueue(MAIL_QUEUE, send_login_email, link.id, job_id=f"login-{link.id}")
+        enqueue(MAIL_QUEUE, SEND_LOGIN_EMAIL, link.id, job_id=f"login-{link.id}")
     return render_template("dashboard/login_sent.html"), 200
 
 
