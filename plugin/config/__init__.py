@@ -9,7 +9,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from plugin.config.policy import PolicyError, load_policy
+from flask import current_app
+
+from plugin.config.policy import Policy, PolicyError, load_policy
 
 WEBHOOK_MAX_BYTES = 256 * 1024
 
@@ -32,6 +34,12 @@ ENV_NAMES = (
 
 class ConfigError(RuntimeError):
     """Settings the service refuses to start with."""
+
+
+def firm_policy() -> Policy:
+    """The firm's policy for the running app, as loaded at start-up."""
+    loaded: Policy = current_app.config["POLICY"]
+    return loaded
 
 
 def load_config(environ: Mapping[str, Any]) -> dict[str, Any]:

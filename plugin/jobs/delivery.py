@@ -6,12 +6,12 @@ import logging
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 
-from flask import current_app
 from sqlalchemy import select, update
 
 from plugin import clock
 from plugin.cadence.send import Action, SendDecision, decide_send
 from plugin.cadence.steps import Step
+from plugin.config import firm_policy
 from plugin.extensions import db, rows_changed
 from plugin.extensions.queues import next_try
 from plugin.mail.messages import (
@@ -108,7 +108,7 @@ def check_rules(email: OutboundEmail) -> SendDecision:
         return SendDecision(Action.SEND)  # an answer to the candidate: it goes at once
     if touchpoint.status != TouchpointStatus.QUEUED:
         return SendDecision(Action.SKIP, f"the step is {touchpoint.status}")
-    policy = current_app.config["POLICY"]
+    policy = firm_policy()
     others = [tp for tp in touchpoints_of(application.id) if tp.id != touchpoint.id]
     return decide_send(
         Step(touchpoint.step),

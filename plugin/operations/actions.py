@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import current_app
 from sqlalchemy import select
 
 from plugin import clock
+from plugin.config import firm_policy
 from plugin.extensions import db
 from plugin.extensions.queues import DELIVER_EMAILS, MAIL_QUEUE, enqueue_many
 from plugin.models import (
@@ -70,14 +70,14 @@ def report_heard_back(application: Application, outcome: str) -> None:
     add_to_timeline(application.id, "report", None, f"the candidate {news}")
     # An offer needs the recruiter now; other news can wait for the digest.
     alert = alert_news(application, "heard_back", news, urgent=outcome == "offer")
-    replan(application, current_app.config["POLICY"])
+    replan(application, firm_policy())
     _answer(application, REPORT_RECEIVED, [alert] if alert else [])
 
 
 def report_deadline(application: Application, deadline: date) -> None:
     """The employer told the candidate when they will decide: re-plan the check-in."""
     set_decision_deadline(application, deadline, "candidate")
-    replan(application, current_app.config["POLICY"])
+    replan(application, firm_policy())
     _answer(application, REPORT_RECEIVED)
 
 
@@ -91,7 +91,7 @@ def mark_step_done(application: Application, touchpoint_id: int) -> bool:
     touchpoint.status = TouchpointStatus.DONE
     touchpoint.reason = "the candidate marked it done"
     add_to_timeline(application.id, "done", touchpoint, "the candidate marked it done")
-    replan(application, current_app.config["POLICY"])
+    replan(application, firm_policy())
     db.session.commit()
     return True
 
@@ -105,7 +105,7 @@ def pause(
         f"paused until {until.date().isoformat()}" if until else "paused until resumed"
     )
     add_to_timeline(application.id, "paused", None, f"the {who} {detail}")
-    replan(application, current_app.config["POLICY"])
+    replan(application, firm_policy())
     db.session.commit()
 
 
@@ -113,7 +113,7 @@ def resume(application: Application, who: str = "candidate") -> None:
     """Take up the coaching again; steps now too late are skipped, not sent."""
     application.paused_at = application.paused_until = None
     add_to_timeline(application.id, "resumed", None, f"the {who} resumed coaching")
-    replan(application, current_app.config["POLICY"])
+    replan(application, firm_policy())
     db.session.commit()
 
 
@@ -133,7 +133,7 @@ def stop_application(application: Application, how: str) -> None:
             "stopped coaching emails for this role",
             urgent=False,
         )
-        replan(application, current_app.config["POLICY"])
+        replan(application, firm_policy())
     db.session.commit()
 
 
@@ -154,7 +154,7 @@ def stop_everything(candidate: Candidate, how: str) -> None:
                 "opted out of all coaching emails",
                 urgent=False,
             )
-            replan(application, current_app.config["POLICY"])
+            replan(application, firm_policy())
     db.session.commit()
 
 

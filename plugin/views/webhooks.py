@@ -19,7 +19,7 @@ from plugin.extensions import db
 from plugin.extensions.queues import EVENTS_QUEUE, PROCESS_INBOX_EVENT, enqueue
 from plugin.models import InboxEvent
 from plugin.operations.preview import preview_event
-from plugin.views.errors import error_response
+from plugin.views.common import error_response
 from webhooks import Delivery, PayloadError, SignatureError, WebhookSource, get_source
 
 log = logging.getLogger(__name__)
