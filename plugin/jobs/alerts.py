@@ -19,7 +19,7 @@ from plugin.mail.links import external_url
 from plugin.mail.messages import send, staff_message
 from plugin.mail.transport import DeliveryError, RetryableDeliveryError
 from plugin.models import Alert, AlertStatus, Touchpoint, TouchpointStatus
-from plugin.operations.planning import zone_of
+from plugin.models.zones import zone_of
 
 log = logging.getLogger(__name__)
 

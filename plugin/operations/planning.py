@@ -7,14 +7,12 @@ writes the plan back, recording every change on the application's timeline.
 from __future__ import annotations
 
 from datetime import date, datetime, tzinfo
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
 from plugin import clock
 from plugin.cadence.plan import plan_cadence
 from plugin.cadence.steps import ApplicationFacts, DoneStep, InterviewFacts, Plan, Step
-from plugin.cadence.timing import candidate_zone
 from plugin.config.policy import Policy
 from plugin.extensions import db
 from plugin.models import (
@@ -26,6 +24,7 @@ from plugin.models import (
     TouchpointStatus,
 )
 from plugin.models.types import UTCDateTime
+from plugin.models.zones import employer_zone_of, zone_of
 
 # Touchpoints in these states are settled: the planner never changes them.
 SETTLED = (
@@ -35,23 +34,6 @@ SETTLED = (
     TouchpointStatus.DONE,
 )
 COACHING_TEMPLATES = tuple(step.value for step in Step)
-
-
-def zone_of(application: Application, policy: Policy) -> tzinfo:
-    """The candidate's zone for this application (DESIGN's fallback chain)."""
-    return candidate_zone(
-        application.candidate.timezone,
-        application.employer_timezone,
-        (i.utc_offset_minutes for i in application.interviews if i.is_held),
-        policy.firm.timezone,
-    )
-
-
-def employer_zone_of(application: Application, policy: Policy) -> tzinfo:
-    """The employer's zone, else the candidate's (the deadline is theirs)."""
-    if application.employer_timezone:
-        return ZoneInfo(application.employer_timezone)
-    return zone_of(application, policy)
 
 
 def facts_for(

@@ -31,6 +31,7 @@ from plugin.models import (
     Touchpoint,
     User,
 )
+from plugin.models.zones import zone_of
 from plugin.operations import actions
 from plugin.operations.accounts import (
     application_for_user,
@@ -44,7 +45,6 @@ from plugin.operations.planning import (
     add_to_timeline,
     replan,
     set_decision_deadline,
-    zone_of,
 )
 from plugin.operations.preview import preview_application
 from plugin.views.common import Page, login_required, signed_in_user

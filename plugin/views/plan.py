@@ -18,8 +18,9 @@ from plugin import clock
 from plugin.config import firm_policy
 from plugin.mail.coaching import role_phrase
 from plugin.models import Application, Touchpoint, TouchpointStatus
+from plugin.models.zones import zone_of
 from plugin.operations import actions
-from plugin.operations.planning import touchpoints_of, zone_of
+from plugin.operations.planning import touchpoints_of
 from plugin.operations.privacy import forget_candidate
 from plugin.views.common import LinkProblem, Page, application_for, link_problem
 from plugin.views.forms import (
