@@ -20,6 +20,7 @@ from plugin.models import (
     EmailStatus,
     OutboundEmail,
     TimelineEntry,
+    TimelineKind,
     Touchpoint,
     TouchpointStatus,
 )
@@ -102,7 +103,7 @@ def replan(application: Application, policy: Policy) -> Plan:
             db.session.flush()
             add_to_timeline(
                 application.id,
-                "planned",
+                TimelineKind.PLANNED,
                 touchpoint,
                 _due_text(step.due_at, step.reason, facts.candidate_zone),
             )
@@ -113,7 +114,11 @@ def replan(application: Application, policy: Policy) -> Plan:
             if touchpoint.status == TouchpointStatus.CANCELLED or (
                 touchpoint.due_at != step.due_at
             ):
-                kind = "planned" if touchpoint.status == "cancelled" else "moved"
+                kind = (
+                    TimelineKind.PLANNED
+                    if touchpoint.status == TouchpointStatus.CANCELLED
+                    else TimelineKind.MOVED
+                )
                 add_to_timeline(
                     application.id,
                     kind,
@@ -127,7 +132,7 @@ def replan(application: Application, policy: Policy) -> Plan:
         if touchpoint.status == TouchpointStatus.PLANNED:
             reason = plan.skip_reason(Step(step_name), slot) or "no longer needed"
             touchpoint.status, touchpoint.reason = TouchpointStatus.CANCELLED, reason
-            add_to_timeline(application.id, "cancelled", touchpoint, reason)
+            add_to_timeline(application.id, TimelineKind.CANCELLED, touchpoint, reason)
     _record_new_skips(application.id, plan, touchpoints)
     return plan
 
@@ -140,7 +145,7 @@ def _record_new_skips(
     logged = set(
         db.session.execute(
             select(TimelineEntry.step, TimelineEntry.slot).filter_by(
-                application_id=application_id, kind="skipped"
+                application_id=application_id, kind=TimelineKind.SKIPPED
             )
         ).tuples()
     )
@@ -150,7 +155,7 @@ def _record_new_skips(
             db.session.add(
                 TimelineEntry(
                     application_id=application_id,
-                    kind="skipped",
+                    kind=TimelineKind.SKIPPED,
                     step=skipped.step,
                     slot=skipped.slot,
                     detail=skipped.reason,
@@ -159,7 +164,7 @@ def _record_new_skips(
 
 
 def add_to_timeline(
-    application_id: int, kind: str, touchpoint: Touchpoint | None, detail: str
+    application_id: int, kind: TimelineKind, touchpoint: Touchpoint | None, detail: str
 ) -> None:
     """Add one line to the application's timeline."""
     db.session.add(
@@ -189,7 +194,7 @@ def set_decision_deadline(
         if deadline
         else f"decision deadline cleared by the {source}"
     )
-    add_to_timeline(application.id, "deadline", None, detail)
+    add_to_timeline(application.id, TimelineKind.DEADLINE, None, detail)
 
 
 def last_coaching_at(candidate_id: int, excluding_email_id: int) -> datetime | None:

@@ -28,6 +28,7 @@ from plugin.models import (
     Application,
     EmailStatus,
     OutboundEmail,
+    TimelineKind,
     Touchpoint,
     User,
 )
@@ -166,7 +167,10 @@ def reassign(application_id: int) -> BaseResponse:
     found.recruiter = recruiter = recruiter_by_email(form.recruiter_email.data)
     email = recruiter.email
     add_to_timeline(
-        found.id, "reassigned", None, f"moved to recruiter {email} by an admin"
+        found.id,
+        TimelineKind.REASSIGNED,
+        None,
+        f"moved to recruiter {email} by an admin",
     )
     db.session.commit()
     flash(f"Moved to {email}.", "success")
