@@ -11,7 +11,8 @@ from typing import Any
 
 from flask import current_app
 
-from plugin.config.policy import Policy, PolicyError, load_policy
+from plugin.config.policy import Policy, PolicyError
+from plugin.config.policy_file import load_policy
 
 WEBHOOK_MAX_BYTES = 256 * 1024
 
