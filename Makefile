@@ -17,6 +17,7 @@ lint: $(BIN)/followup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 install: $(BIN)/followup
 

@@ -42,7 +42,16 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Mount the HTTP endpoints and the JSON error handlers."""
     from plugin.extensions import csrf
-    from plugin.views import api, dashboard, errors, health, plan, unsubscribe, webhooks
+    from plugin.views import (
+        api,
+        auth,
+        dashboard,
+        errors,
+        health,
+        plan,
+        unsubscribe,
+        webhooks,
+    )
 
     # Signed by their senders or bearing a token, not a browser session: no CSRF.
     for exempt in (webhooks.bp, unsubscribe.bp, api.bp):
@@ -52,6 +61,7 @@ def register_blueprints(app: Flask) -> None:
         webhooks.bp,
         plan.bp,
         unsubscribe.bp,
+        auth.bp,
         dashboard.bp,
         api.bp,
     ):

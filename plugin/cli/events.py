@@ -8,8 +8,7 @@ from sqlalchemy import or_, select
 
 from plugin import clock
 from plugin.extensions import db
-from plugin.extensions.queues import EVENTS_QUEUE, enqueue
-from plugin.jobs.inbox import process_inbox_event
+from plugin.extensions.queues import EVENTS_QUEUE, PROCESS_INBOX_EVENT, enqueue
 from plugin.jobs.tick import REQUEUE_AFTER
 from plugin.models import InboxEvent, InboxStatus
 
@@ -66,7 +65,7 @@ def replay_event(event_id: int) -> None:
     event.next_attempt_at, event.enqueued_at = clock.now(), clock.now()
     db.session.commit()
     enqueue(
-        EVENTS_QUEUE, process_inbox_event, event_id, job_id=f"inbox-event-{event_id}"
+        EVENTS_QUEUE, PROCESS_INBOX_EVENT, event_id, job_id=f"inbox-event-{event_id}"
     )
     db.session.expire_all()
     click.echo(f"Delivery {event_id} queued for processing; now {event.status}.")

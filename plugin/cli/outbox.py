@@ -7,8 +7,8 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from plugin.extensions import db
-from plugin.jobs.delivery import settle_unknown
 from plugin.models import EmailStatus, OutboundEmail
+from plugin.operations.outbox import settle_unknown
 
 
 @click.group("outbox")

@@ -9,7 +9,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from plugin.config.policy import PolicyError, load_policy
+from flask import current_app
+
+from plugin.config.policy import Policy, PolicyError
+from plugin.config.policy_file import load_policy
 
 WEBHOOK_MAX_BYTES = 256 * 1024
 
@@ -49,6 +52,18 @@ ENV_NAMES = (
 
 class ConfigError(RuntimeError):
     """Settings the service refuses to start with."""
+
+
+def firm_policy() -> Policy:
+    """The firm's policy for the running app, as loaded at start-up."""
+    loaded: Policy = current_app.config["POLICY"]
+    return loaded
+
+
+def app_settings() -> Mapping[str, Any]:
+    """The running app's settings, for sources that need their own (read-only)."""
+    settings: Mapping[str, Any] = current_app.config
+    return settings
 
 
 def load_config(environ: Mapping[str, Any]) -> dict[str, Any]:

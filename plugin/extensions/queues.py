@@ -10,6 +10,7 @@ import redis
 from flask import Flask, current_app
 from rq import Queue
 from rq.job import Job
+from rq.utils import import_attribute
 
 from plugin import clock
 
@@ -20,6 +21,20 @@ ALERTS_QUEUE = "alerts"
 EVENTS_QUEUE = "events"
 MAIL_QUEUE = "mail"
 QUEUE_NAMES = (ALERTS_QUEUE, MAIL_QUEUE, EVENTS_QUEUE)
+
+# Job functions, named once: queuing by name keeps callers free of job imports.
+PROCESS_INBOX_EVENT = "plugin.jobs.inbox.process_inbox_event"
+DELIVER_EMAILS = "plugin.jobs.delivery.deliver_emails"
+DELIVER_ALERT = "plugin.jobs.alerts.deliver_alert"
+SEND_DIGEST = "plugin.jobs.digests.send_digest"
+SEND_LOGIN_EMAIL = "plugin.jobs.login.send_login_email"
+JOB_FUNCTIONS = (
+    PROCESS_INBOX_EVENT,
+    DELIVER_EMAILS,
+    DELIVER_ALERT,
+    SEND_DIGEST,
+    SEND_LOGIN_EMAIL,
+)
 
 REDIS_EXTENSION = "followup.redis"
 
@@ -64,8 +79,11 @@ def use_redis(app: Flask, connection: redis.Redis | None) -> None:
     app.extensions[REDIS_EXTENSION] = connection
 
 
-def enqueue(queue_name: str, func: Any, *args: Any, job_id: str) -> bool:
-    """Queue `func(*args)`, or run it now when there is no Redis.
+def enqueue(queue_name: str, func: str, *args: Any, job_id: str) -> bool:
+    """Queue the job function named `func` (a dotted path), or run it now.
+
+    Jobs are named, not imported, so that any layer may queue work without
+    depending on the job modules.
 
     Call only after committing what the job reads. Returns False when the job could
     not be queued; the database still holds the work, and the next tick queues it.
@@ -74,7 +92,7 @@ def enqueue(queue_name: str, func: Any, *args: Any, job_id: str) -> bool:
 
 
 def enqueue_many(
-    queue_name: str, func: Any, calls: list[tuple[tuple[Any, ...], str]]
+    queue_name: str, func: str, calls: list[tuple[tuple[Any, ...], str]]
 ) -> int:
     """Queue one job per (args, job_id) in a single Redis round trip.
 
@@ -83,7 +101,8 @@ def enqueue_many(
     """
     connection = redis_connection()
     if connection is None:
-        return sum(_run_inline(func, *args) for args, _ in calls)
+        job_function = import_attribute(func)
+        return sum(_run_inline(job_function, *args) for args, _ in calls)
     queue = Queue(queue_name, connection=connection, job_class=AppJob)
     jobs = [
         Queue.prepare_data(

@@ -11,21 +11,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import ColumnElement, insert, or_, select, update
 
 from plugin import clock
+from plugin.config import firm_policy
 from plugin.extensions import db, rows_changed
 from plugin.extensions.queues import (
     ALERTS_QUEUE,
+    DELIVER_ALERT,
+    DELIVER_EMAILS,
     EVENTS_QUEUE,
     MAIL_QUEUE,
+    PROCESS_INBOX_EVENT,
+    SEND_DIGEST,
     enqueue_many,
 )
-from plugin.jobs.alerts import deliver_alert
-from plugin.jobs.delivery import deliver_emails
-from plugin.jobs.digests import send_digest
-from plugin.jobs.inbox import process_inbox_event
 from plugin.models import (
     Alert,
     AlertStatus,
@@ -72,9 +72,7 @@ def run_tick(batch_size: int = BATCH_SIZE) -> TickReport:
     report.emails_queued = _in_batches(queue_due_emails, at, batch_size)
     report.alerts_queued = _in_batches(queue_due_alerts, at, batch_size)
     report.digests_queued = queue_due_digests(at)
-    report.bodies_purged = purge_expired_bodies(
-        at, current_app.config["POLICY"].retention.days
-    )
+    report.bodies_purged = purge_expired_bodies(at, firm_policy().retention.days)
     log.info("tick at %s: %s", at.isoformat(), report)
     return report
 
@@ -137,7 +135,7 @@ def queue_due_emails(at: datetime, limit: int = BATCH_SIZE) -> int:
         ((chunk, at.isoformat()), f"deliver-emails-{chunk[0]}-{at.timestamp():.0f}")
         for chunk in chunks
     ]
-    enqueue_many(MAIL_QUEUE, deliver_emails, calls)
+    enqueue_many(MAIL_QUEUE, DELIVER_EMAILS, calls)
     return len(ids)
 
 
@@ -147,7 +145,7 @@ def queue_due_events(at: datetime, limit: int = BATCH_SIZE) -> int:
     calls = [
         ((event_id, at.isoformat()), f"inbox-event-{event_id}") for event_id in ids
     ]
-    enqueue_many(EVENTS_QUEUE, process_inbox_event, calls)
+    enqueue_many(EVENTS_QUEUE, PROCESS_INBOX_EVENT, calls)
     return len(ids)
 
 
@@ -158,7 +156,7 @@ def queue_due_alerts(at: datetime, limit: int = BATCH_SIZE) -> int:
         ((alert_id, at.isoformat()), f"alert-{alert_id}-{at.timestamp():.0f}")
         for alert_id in ids
     ]
-    enqueue_many(ALERTS_QUEUE, deliver_alert, calls)
+    enqueue_many(ALERTS_QUEUE, DELIVER_ALERT, calls)
     return len(ids)
 
 
@@ -172,7 +170,7 @@ def queue_due_digests(at: datetime) -> int:
         )
         for recruiter_id, day in due
     ]
-    enqueue_many(MAIL_QUEUE, send_digest, calls)
+    enqueue_many(MAIL_QUEUE, SEND_DIGEST, calls)
     return len(due)
 
 

@@ -20,7 +20,13 @@ from plugin.models.recruiting import (
     User,
 )
 from plugin.models.sources import ConnectionState, SourceState
-from plugin.models.touchpoint import Step, TimelineEntry, Touchpoint, TouchpointStatus
+from plugin.models.touchpoint import (
+    Step,
+    TimelineEntry,
+    TimelineKind,
+    Touchpoint,
+    TouchpointStatus,
+)
 
 __all__ = [
     "Alert",
@@ -45,6 +51,7 @@ __all__ = [
     "SourceState",
     "Step",
     "TimelineEntry",
+    "TimelineKind",
     "Touchpoint",
     "TouchpointStatus",
 ]

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from plugin import clock
 from plugin.extensions import db
-from plugin.extensions.queues import ALERTS_QUEUE, enqueue_many
+from plugin.extensions.queues import ALERTS_QUEUE, DELIVER_ALERT, enqueue_many
 from plugin.models import (
     Alert,
     AlertStatus,
@@ -68,12 +68,10 @@ def alert_news(
 
 def queue_alerts(alerts: list[Alert]) -> None:
     """After the commit: send urgent alerts now (the tick retries any lost)."""
-    from plugin.jobs.alerts import deliver_alert
-
     urgent = [a for a in alerts if a.urgent and a.status == AlertStatus.PENDING]
     now = clock.now().isoformat()
     enqueue_many(
         ALERTS_QUEUE,
-        deliver_alert,
+        DELIVER_ALERT,
         [((alert.id, now), f"alert-{alert.id}") for alert in urgent],
     )

@@ -16,11 +16,10 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from plugin import clock
 from plugin.extensions import db
-from plugin.extensions.queues import EVENTS_QUEUE, enqueue
-from plugin.jobs.inbox import process_inbox_event
+from plugin.extensions.queues import EVENTS_QUEUE, PROCESS_INBOX_EVENT, enqueue
 from plugin.models import InboxEvent
 from plugin.operations.preview import preview_event
-from plugin.views.errors import error_response
+from plugin.views.common import error_response
 from webhooks import Delivery, PayloadError, SignatureError, WebhookSource, push_source
 
 log = logging.getLogger(__name__)
@@ -138,7 +137,7 @@ def _store_and_queue(checked: CheckedDelivery) -> tuple[Response, int]:
         )
     event_id = event.id
     enqueue(
-        EVENTS_QUEUE, process_inbox_event, event_id, job_id=f"inbox-event-{event_id}"
+        EVENTS_QUEUE, PROCESS_INBOX_EVENT, event_id, job_id=f"inbox-event-{event_id}"
     )
     return jsonify(status="accepted", id=event_id), 202
 

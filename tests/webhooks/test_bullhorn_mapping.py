@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from plugin.config.policy import policy_from_mapping
+from plugin.config.policy_file import policy_from_mapping
 from tests.bullhorn_world import NOW, appointment, ms
 from webhooks import PayloadError
 from webhooks.bullhorn import BullhornSource, mapping
