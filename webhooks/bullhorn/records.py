@@ -8,7 +8,7 @@ attendees, client contacts (and staff users when the policy asks for them).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from webhooks.bullhorn.client import BullhornClient, NotFound
@@ -129,6 +129,18 @@ def _attendee_links(
             if _has_id(appointment) and _has_id(person):
                 links.append((appointment["id"], person))
     return links
+
+
+def interview_parents(
+    appointments: Mapping[int, dict[str, Any]], types: tuple[str, ...]
+) -> list[dict[str, Any]]:
+    """The parent appointment of each interview among these, once each."""
+    parents: dict[int, dict[str, Any]] = {}
+    for row in appointments.values():
+        parent = appointments.get(parent_id(row) or row["id"])
+        if parent is not None and parent.get("type") in types:
+            parents[parent["id"]] = parent
+    return list(parents.values())
 
 
 def _ids(stubs: Iterable[Any]) -> set[int]:
