@@ -60,6 +60,7 @@ class Fault:
     status: int
     headers: dict[str, str] = field(default_factory=dict)
     times: int = 1
+    hold: threading.Event | None = None  # answer normally once this is set
 
 
 @dataclass
@@ -118,6 +119,12 @@ class BullhornState:
         """Answer `status` to the next `times` calls whose path contains path_part."""
         self.faults.append(Fault(path_part, status, headers, times))
 
+    def hold(self, path_part: str) -> threading.Event:
+        """Keep the next matching call waiting until the returned event is set."""
+        gate = threading.Event()
+        self.faults.append(Fault(path_part, 200, times=1, hold=gate))
+        return gate
+
     def rest_calls(self) -> list[tuple[str, str]]:
         """Calls to the REST data API (not the login flow)."""
         return [c for c in self.calls if f"/{CORP}/" in c[1]]
@@ -150,6 +157,10 @@ class _Handler(BaseHTTPRequestHandler):
             state.calls.append((method, parts.path))
             state.seen_urls.append(self.path)
             fault = _take_fault(state, parts.path)
+        if fault is not None and fault.hold is not None:
+            fault.hold.wait(10)
+            fault = None
+        with state.lock:
             if fault is not None:
                 return self._send(
                     fault.status, {"errorMessage": "injected"}, fault.headers
