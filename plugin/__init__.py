@@ -49,6 +49,7 @@ def register_blueprints(app: Flask) -> None:
         errors,
         health,
         plan,
+        security,
         unsubscribe,
         webhooks,
     )
@@ -67,6 +68,7 @@ def register_blueprints(app: Flask) -> None:
     ):
         app.register_blueprint(blueprint)
     errors.register(app)
+    security.register(app)
 
 
 def register_commands(app: Flask) -> None:
