@@ -49,6 +49,7 @@ def register_blueprints(app: Flask) -> None:
         dashboard,
         errors,
         health,
+        home,
         plan,
         security,
         unsubscribe,
@@ -60,6 +61,7 @@ def register_blueprints(app: Flask) -> None:
         csrf.exempt(exempt)
     for blueprint in (
         health.bp,
+        home.bp,
         webhooks.bp,
         plan.bp,
         unsubscribe.bp,
