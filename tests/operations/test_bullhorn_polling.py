@@ -321,3 +321,15 @@ def test_two_pollers_never_poll_one_source_at_once(bullhorn, app, db, run_jobs):
 
     assert outcome["report"].batches == 1
     assert state_row().poll_started_at is None
+
+
+def test_a_garbled_batch_is_skipped_and_polling_goes_on(bullhorn, app, db, run_jobs):
+    _connected(bullhorn, run_jobs)
+    bullhorn.fail("event/subscription/followup", 200)  # JSON without "events"
+
+    garbled = _poll_and_process(run_jobs, NOW + timedelta(minutes=1))
+    bullhorn.publish("Appointment", 9001, "UPDATED", ["location"])
+    after = _poll_and_process(run_jobs, NOW + timedelta(minutes=2))
+
+    assert (garbled.stored, after.stored) == (0, 1)
+    assert state_row().connection == "connected"

@@ -45,8 +45,9 @@ def backfill(client: BullhornClient, context: PollContext) -> list[PulledEvent]:
                 "count": 200,
             },
         )
-        rows = (answer or {}).get("data") or []
-        found += [row for row in rows if isinstance(row, dict)]
+        data = answer.get("data") if isinstance(answer, dict) else None
+        rows = data if isinstance(data, list) else []
+        found += [row for row in rows if records.has_id(row)]
         if len(rows) < 200:
             break
     return _snapshots(client, found, context)
