@@ -99,4 +99,4 @@ def _v1_signatures(header: str) -> list[bytes]:
     return decoded
 
 
-register(StandardWebhooks())
+source = register(StandardWebhooks())
