@@ -23,7 +23,8 @@ from webhooks import (
     SourceUnavailable,
 )
 from webhooks.bullhorn import records, snapshots
-from webhooks.bullhorn.client import BullhornClient, NotFound
+from webhooks.bullhorn.client import BullhornClient
+from webhooks.bullhorn.responses import NotFound
 
 log = logging.getLogger(__name__)
 

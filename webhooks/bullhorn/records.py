@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from webhooks.bullhorn.client import BullhornClient, NotFound
+from webhooks.bullhorn.client import BullhornClient
+from webhooks.bullhorn.responses import NotFound
 
 APPOINTMENT_FIELDS = (
     "id,type,subject,dateBegin,dateEnd,timeZoneID,isDeleted,isAllDay,location,"
