@@ -1,4 +1,4 @@
-"""The docs stay honest: every command and event type is documented, every link works.
+"""The docs stay honest: commands, settings and event types documented; links work.
 
 Cheap checks of `README.md` and `docs/`: no database, no server.
 """
@@ -15,6 +15,7 @@ from flask.cli import ScriptInfo
 
 from plugin import create_app
 from plugin.cli import main
+from plugin.config import ENV_NAMES
 from webhooks.schema import EVENT_TYPES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,6 +60,14 @@ def test_every_command_and_sub_command_is_in_the_operations_guide(tmp_path):
 
     # The CLI really was read: the verbs and a nested sub-command are there.
     assert {"followup run", "followup tick", "followup events replay"} <= set(commands)
+    assert missing == []
+
+
+def test_every_environment_variable_read_is_in_the_operations_guide():
+    guide = OPERATIONS.read_text(encoding="utf-8")
+
+    missing = [name for name in ENV_NAMES if f"`{name}`" not in guide]
+
     assert missing == []
 
 
