@@ -12,8 +12,8 @@ from plugin import clock
 from plugin.jobs.tick import run_tick
 from plugin.models import CompetingOffer
 
-from ..candidate import THANK_YOU_DUE
 from ..conftest import SignedPost, interview_event, text_part
+from ..support.candidate import THANK_YOU_DUE
 from .conftest import ARTIFACTS
 
 

@@ -11,9 +11,9 @@ from plugin import clock
 from plugin.jobs.tick import run_tick
 from plugin.models import Application, EmailStatus, OutboundEmail, Touchpoint
 
-from ..candidate import THANK_YOU_DUE, csrf_token
 from ..conftest import interview_event
-from ..recruiter import login_link, sign_in
+from ..support.candidate import THANK_YOU_DUE, csrf_token
+from ..support.recruiter import login_link, sign_in
 
 SAM, KIM = "sam@staffing.example", "kim@staffing.example"
 

@@ -18,8 +18,8 @@ from plugin.models import (
     TouchpointStatus,
 )
 
-from ..candidate import THANK_YOU_DUE, csrf_token, first_email, link_path
 from ..conftest import html_part, interview_event, text_part
+from ..support.candidate import THANK_YOU_DUE, csrf_token, first_email, link_path
 
 DEC_2 = datetime(2026, 12, 2, 15, 0, tzinfo=UTC)
 

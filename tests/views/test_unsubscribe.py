@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from plugin.models import Application, Candidate
 
-from ..candidate import first_email
+from ..support.candidate import first_email
 
 
 def unsubscribe_path(message) -> str:
@@ -38,8 +38,8 @@ def test_https_base_url_gives_an_https_unsubscribe_link(settings, redis, smtp):
         from plugin import clock
         from plugin.jobs.tick import run_tick
 
-        from ..candidate import THANK_YOU_DUE
         from ..conftest import _empty_tables
+        from ..support.candidate import THANK_YOU_DUE
 
         SignedPost(app.test_client())(interview_event())
         with clock.frozen_at(THANK_YOU_DUE):
@@ -113,7 +113,7 @@ def test_nothing_more_is_sent_after_unsubscribing(app, db, smtp, post_event, run
     from plugin import clock
     from plugin.jobs.tick import run_tick
 
-    from ..candidate import THANK_YOU_DUE
+    from ..support.candidate import THANK_YOU_DUE
 
     path = unsubscribe_path(first_email(post_event, run_jobs, smtp))
     app.test_client(use_cookies=False).post(

@@ -12,7 +12,7 @@ from plugin import clock, create_app
 from plugin.extensions.queues import use_redis
 from plugin.jobs.tick import run_tick
 
-from .conftest import (
+from ..conftest import (
     DELETE,
     SignedPost,
     _empty_tables,

@@ -10,7 +10,7 @@ from plugin import clock
 from plugin.jobs.tick import run_tick
 from plugin.models import Application, TimelineEntry, Touchpoint, TouchpointStatus
 
-from .conftest import DELETE, interview_event, text_part
+from ..conftest import DELETE, interview_event, text_part
 
 CHICAGO_4PM_DEC1 = datetime(2026, 12, 1, 22, 0, tzinfo=UTC)
 
@@ -180,7 +180,7 @@ def test_via_recruiter_routing_sends_the_check_in_through_the_recruiter(
     app = create_app(settings)
     use_redis(app, None)
     with app.app_context():
-        from .conftest import SignedPost
+        from ..conftest import SignedPost
 
         SignedPost(app.test_client())(interview_event())
         for day in range(0, 20):
@@ -189,7 +189,7 @@ def test_via_recruiter_routing_sends_the_check_in_through_the_recruiter(
         texts = sorted(p.read_text() for p in (tmp_path / "mail").glob("*.eml"))
         db_app = app.extensions["sqlalchemy"].session.scalars(select(Application)).one()
         assert db_app.status == "active"
-    from .conftest import _empty_tables
+    from ..conftest import _empty_tables
 
     _empty_tables(app)
     joined = "\n".join(texts)

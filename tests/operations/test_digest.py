@@ -14,7 +14,7 @@ from plugin.models import Application, Digest, OutboundEmail, Recruiter
 from plugin.operations import actions
 from plugin.operations.digest import build_digest
 
-from .conftest import interview_event, text_part
+from ..conftest import interview_event, text_part
 
 # 07:30 in New York (Sam's zone) on Thursday 10 December 2026.
 MORNING = datetime(2026, 12, 10, 12, 30, tzinfo=UTC)

@@ -22,7 +22,7 @@ from plugin.extensions import db
 from plugin.jobs.tick import run_tick
 from plugin.models import EmailStatus, OutboundEmail, Touchpoint, TouchpointStatus
 
-from .conftest import DELETE, _empty_tables, interview_event, sign_headers
+from ..conftest import DELETE, _empty_tables, interview_event, sign_headers
 
 CHICAGO = ZoneInfo("America/Chicago")
 START = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)

@@ -18,7 +18,7 @@ from plugin.operations.events import apply_event
 from plugin.operations.planning import replan
 from webhooks.schema import EventSchema
 
-from .conftest import TEST_DATABASE_URL, _empty_tables, interview_event
+from ..conftest import TEST_DATABASE_URL, _empty_tables, interview_event
 
 pytestmark = pytest.mark.skipif(
     not (TEST_DATABASE_URL or "").startswith("postgresql"),

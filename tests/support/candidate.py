@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 from plugin import clock
 from plugin.jobs.tick import run_tick
 
-from .conftest import interview_event, text_part
+from ..conftest import interview_event, text_part
 
 THANK_YOU_DUE = datetime(2026, 12, 1, 22, 0, tzinfo=UTC)
 

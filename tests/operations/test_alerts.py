@@ -18,7 +18,7 @@ from plugin.jobs.tick import run_tick
 from plugin.models import Alert, AlertStatus, Application
 from plugin.operations import actions
 
-from .conftest import _free_port, interview_event, text_part
+from ..conftest import _free_port, interview_event, text_part
 
 DEC_2 = datetime(2026, 12, 2, 15, 0, tzinfo=UTC)
 

@@ -17,7 +17,7 @@ from plugin.models import (
     TouchpointStatus,
 )
 
-from .conftest import DELETE, interview_event
+from ..conftest import DELETE, interview_event
 
 
 def deliver(post_event, run_jobs, event):

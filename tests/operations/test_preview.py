@@ -19,7 +19,7 @@ from plugin.models import (
     Touchpoint,
 )
 
-from .conftest import interview_event, sign_headers
+from ..conftest import interview_event, sign_headers
 
 DUE = datetime(2026, 12, 1, 22, 0, tzinfo=UTC)
 

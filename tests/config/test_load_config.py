@@ -108,7 +108,7 @@ def test_policy_that_is_not_toml_is_refused(tmp_path):
 def test_every_section_of_the_example_policy_loads():
     from pathlib import Path
 
-    example = Path(__file__).resolve().parent.parent / "policy.example.toml"
+    example = Path(__file__).resolve().parents[2] / "policy.example.toml"
 
     policy = load_policy(example)
 

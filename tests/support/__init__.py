@@ -1,0 +1,1 @@
+"""Plain helpers that tests import; the fixtures themselves live in tests/conftest.py."""
