@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from plugin.cli import main
-
-from ..conftest import interview_event
+from tests.support.events import interview_event
+from tests.support.ports import free_port
 
 
 def test_tick_at_sends_what_is_due_at_that_instant(
@@ -138,9 +138,7 @@ def test_run_serves_the_embedded_default_and_prints_its_folder(tmp_path):
     import json
     import urllib.request
 
-    from ..conftest import _free_port
-
-    port = _free_port()
+    port = free_port()
     process = _start(["run", "--port", str(port)], tmp_path, TICK_INTERVAL="1")
     try:
         output = _read_until(process, "Running on")

@@ -18,8 +18,8 @@ from plugin.models import (
     TimelineEntry,
     Touchpoint,
 )
-
-from ..conftest import interview_event, sign_headers
+from tests.support.events import interview_event
+from tests.support.signing import sign_headers
 
 DUE = datetime(2026, 12, 1, 22, 0, tzinfo=UTC)
 

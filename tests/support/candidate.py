@@ -1,4 +1,4 @@
-"""Helpers for tests that act as the candidate: links from emails, forms with CSRF."""
+"""Acting as the candidate in tests: the first email, and the links in it."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 
 from plugin import clock
 from plugin.jobs.tick import run_tick
-
-from ..conftest import interview_event, text_part
+from tests.support.events import interview_event
+from tests.support.smtp import text_part
 
 THANK_YOU_DUE = datetime(2026, 12, 1, 22, 0, tzinfo=UTC)
 
@@ -32,11 +32,3 @@ def link_path(message, prefix: str) -> str:
     )
     assert match, f"no {prefix} link in the email"
     return urlsplit(match.group(1)).path
-
-
-def csrf_token(html: str) -> str:
-    match = re.search(
-        r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"', html
-    ) or re.search(r'<input[^>]*value="([^"]+)"[^>]*name="csrf_token"', html)
-    assert match, "no CSRF token on the page"
-    return match.group(1)

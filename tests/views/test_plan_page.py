@@ -17,9 +17,10 @@ from plugin.models import (
     Touchpoint,
     TouchpointStatus,
 )
-
-from ..conftest import html_part, interview_event, text_part
-from ..support.candidate import THANK_YOU_DUE, csrf_token, first_email, link_path
+from tests.support.candidate import THANK_YOU_DUE, first_email, link_path
+from tests.support.events import interview_event
+from tests.support.forms import csrf_token
+from tests.support.smtp import html_part, text_part
 
 DEC_2 = datetime(2026, 12, 2, 15, 0, tzinfo=UTC)
 
