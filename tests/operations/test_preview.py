@@ -1,27 +1,14 @@
-"""Operators' tools: preview, stuck events, unknown emails."""
+"""Plan previews: a signed event over HTTP, an application or event file in the CLI."""
 
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
-from plugin import clock
-from plugin.jobs.tick import run_tick
-from plugin.models import (
-    Application,
-    EmailStatus,
-    InboxEvent,
-    InboxStatus,
-    OutboundEmail,
-    TimelineEntry,
-    Touchpoint,
-)
+from plugin.models import Application, InboxEvent, TimelineEntry, Touchpoint
 from tests.support.events import interview_event
 from tests.support.signing import sign_headers
-
-DUE = datetime(2026, 12, 1, 22, 0, tzinfo=UTC)
 
 
 def count(db, model):
@@ -98,78 +85,3 @@ def test_preview_cli_names_the_bad_field_of_an_event(runner, tmp_path):
 
     assert result.exit_code == 2
     assert "data.candidate.email" in result.output
-
-
-def test_events_list_stuck_and_replay(db, runner, post_event, run_jobs, redis):
-    post_event(interview_event())
-    redis.flushdb()  # the processing job was lost
-    with clock.frozen_at(datetime.now(UTC) + timedelta(minutes=10)):
-        listed = runner.invoke(args=["events", "list", "--stuck"])
-    event_id = db.session.scalar(select(InboxEvent.id))
-
-    replayed = runner.invoke(args=["events", "replay", str(event_id)])
-    run_jobs()
-
-    assert f"{event_id:>6}  pending" in listed.output
-    assert replayed.exit_code == 0, replayed.output
-    db.session.expire_all()
-    assert db.session.get(InboxEvent, event_id).status == InboxStatus.PROCESSED
-
-
-def test_events_replay_of_an_unknown_id_is_a_clear_error(runner):
-    result = runner.invoke(args=["events", "replay", "999"])
-
-    assert result.exit_code == 2
-    assert "no stored delivery 999" in result.output
-
-
-def test_outbox_list_unknown_and_resolve_as_not_sent_resends(
-    db, runner, smtp, post_event, run_jobs
-):
-    post_event(interview_event())
-    run_jobs()
-    smtp.hang_up_after_data = True
-    with clock.frozen_at(DUE):
-        run_tick()
-        run_jobs()
-    smtp.hang_up_after_data = False
-    email_id = db.session.scalar(select(OutboundEmail.id))
-
-    listed = runner.invoke(args=["outbox", "list", "--unknown"])
-    resolved = runner.invoke(
-        args=["outbox", "resolve", str(email_id), "--as", "not-sent"]
-    )
-    with clock.frozen_at(DUE + timedelta(minutes=5)):
-        run_tick()
-        run_jobs()
-
-    assert f"{email_id:>6}  unknown" in listed.output
-    assert resolved.exit_code == 0, resolved.output
-    assert len(smtp.candidate_messages) == 1
-    db.session.expire_all()
-    assert db.session.get(OutboundEmail, email_id).status == EmailStatus.SENT
-
-
-def test_outbox_resolve_as_sent_settles_the_step(db, runner, post_event, run_jobs):
-    post_event(interview_event())
-    run_jobs()
-    with clock.frozen_at(DUE):
-        run_tick()
-    db.session.execute(
-        update(OutboundEmail).values(status=EmailStatus.UNKNOWN, sending_started_at=DUE)
-    )
-    db.session.commit()
-    email_id = db.session.scalar(select(OutboundEmail.id))
-
-    result = runner.invoke(args=["outbox", "resolve", str(email_id), "--as", "sent"])
-
-    assert result.exit_code == 0, result.output
-    db.session.expire_all()
-    email = db.session.get(OutboundEmail, email_id)
-    assert (email.status, email.touchpoint.status) == ("sent", "sent")
-
-
-def test_outbox_resolve_refuses_an_email_that_is_not_unknown(runner):
-    result = runner.invoke(args=["outbox", "resolve", "12345", "--as", "sent"])
-
-    assert result.exit_code == 2

@@ -1,7 +1,8 @@
-"""Acting as the candidate in tests: the first email, and the links in it."""
+"""Acting as the candidate in tests: the first email, its links, the plan page."""
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
@@ -32,3 +33,16 @@ def link_path(message, prefix: str) -> str:
     )
     assert match, f"no {prefix} link in the email"
     return urlsplit(match.group(1)).path
+
+
+def open_plan(client, post_event, run_jobs, smtp):
+    """Open the plan page from the first email's link; return its path and text."""
+    path = link_path(first_email(post_event, run_jobs, smtp), "/plan/")
+    page = client.get(path)
+    assert page.status_code == 200
+    return path, page_text(page)
+
+
+def page_text(response) -> str:
+    """A page's HTML with entities decoded, so tests can look for plain words."""
+    return html.unescape(response.get_data(as_text=True))
