@@ -11,9 +11,11 @@ from typing import Any
 
 from flask import current_app
 
-from plugin.config.policy import Policy, PolicyError, load_policy
+from plugin.config.policy import Policy, PolicyError
+from plugin.config.policy_file import load_policy
 
 WEBHOOK_MAX_BYTES = 256 * 1024
+LOG_FORMATS = ("text", "json")
 
 # Names read from the environment; each is documented in the README's table.
 ENV_NAMES = (
@@ -22,6 +24,7 @@ ENV_NAMES = (
     "SMTP_URL",
     "SECRET_KEY",
     "SECRET_KEY_FALLBACKS",
+    "LOG_FORMAT",
     "BASE_URL",
     "MAIL_FROM",
     "POLICY_FILE",
@@ -62,6 +65,7 @@ def load_config(environ: Mapping[str, Any]) -> dict[str, Any]:
         "BASE_URL": str(env.get("BASE_URL", "http://127.0.0.1:5000")).rstrip("/"),
         "MAIL_FROM": env.get("MAIL_FROM", "Follow-Up Coach <coach@localhost>"),
         "TICK_INTERVAL": _whole_number(env, "TICK_INTERVAL", 30),
+        "LOG_FORMAT": _log_format(env.get("LOG_FORMAT", "text")),
         "MAX_CONTENT_LENGTH": _whole_number(
             env, "WEBHOOK_MAX_BYTES", WEBHOOK_MAX_BYTES
         ),
@@ -83,6 +87,12 @@ def load_config(environ: Mapping[str, Any]) -> dict[str, Any]:
     else:
         _require_production_settings(config, env)
     return config
+
+
+def _log_format(value: str) -> str:
+    if value not in LOG_FORMATS:
+        raise ConfigError(f"LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}")
+    return value
 
 
 def _database_uri(url: str | None, data_dir: Path) -> str:

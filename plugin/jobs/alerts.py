@@ -11,6 +11,7 @@ from flask import render_template
 from sqlalchemy import select
 
 from plugin import clock
+from plugin.cadence.steps import Step
 from plugin.config import firm_policy
 from plugin.extensions import db
 from plugin.extensions.queues import next_try
@@ -19,17 +20,11 @@ from plugin.mail.links import external_url
 from plugin.mail.messages import send, staff_message
 from plugin.mail.transport import DeliveryError, RetryableDeliveryError
 from plugin.models import Alert, AlertStatus, Touchpoint, TouchpointStatus
-from plugin.operations.planning import zone_of
+from plugin.models.zones import zone_of
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
-STEP_NAMES = {
-    "thank_you": "thank-you coaching",
-    "handwritten_note": "handwritten-note suggestion",
-    "check_in": "check-in",
-    "move_on": "move-on",
-}
 
 
 def deliver_alert(alert_id: int, queued_at: str | None = None) -> None:
@@ -79,7 +74,7 @@ def alert_context(alert: Alert) -> dict[str, Any]:
         "other_employer": offer.employer_name if offer else None,
         "offer_deadline": offer.offer_deadline if offer else None,
         "days_left": (offer.offer_deadline - today).days if offer else None,
-        "next_step": STEP_NAMES.get(next_step.step) if next_step else None,
+        "next_step": Step(next_step.step).staff_name if next_step else None,
         "next_step_due": next_step.due_at.astimezone(zone) if next_step else None,
         "paused": application.is_paused(clock.now()),
         "application_url": external_url(

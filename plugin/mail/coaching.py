@@ -18,7 +18,7 @@ from plugin.config import firm_policy
 from plugin.config.policy import Policy
 from plugin.mail.links import plan_url, unsubscribe_url
 from plugin.models import Application, Interview, OutboundEmail
-from plugin.operations.planning import zone_of
+from plugin.models.zones import zone_of
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,13 @@ from plugin.models.recruiting import (
     LoginLink,
     User,
 )
-from plugin.models.touchpoint import Step, TimelineEntry, Touchpoint, TouchpointStatus
+from plugin.models.touchpoint import (
+    Step,
+    TimelineEntry,
+    TimelineKind,
+    Touchpoint,
+    TouchpointStatus,
+)
 
 __all__ = [
     "Alert",
@@ -42,6 +48,7 @@ __all__ = [
     "Recruiter",
     "Step",
     "TimelineEntry",
+    "TimelineKind",
     "Touchpoint",
     "TouchpointStatus",
 ]

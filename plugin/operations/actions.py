@@ -20,6 +20,7 @@ from plugin.models import (
     Candidate,
     CompetingOffer,
     OutboundEmail,
+    TimelineKind,
     Touchpoint,
     TouchpointStatus,
 )
@@ -53,7 +54,7 @@ def report_competing_offer(
     who = f" from {employer}" if employer else ""
     add_to_timeline(
         application.id,
-        "report",
+        TimelineKind.REPORT,
         None,
         f"the candidate reported a competing offer{who}, "
         f"deciding by {deadline.isoformat()}",
@@ -67,7 +68,7 @@ def report_heard_back(application: Application, outcome: str) -> None:
     application.heard_back_at = clock.now()
     application.heard_back_outcome = outcome
     news = f"heard back from the employer: {HEARD_BACK_OUTCOMES[outcome]}"
-    add_to_timeline(application.id, "report", None, f"the candidate {news}")
+    add_to_timeline(application.id, TimelineKind.REPORT, None, f"the candidate {news}")
     # An offer needs the recruiter now; other news can wait for the digest.
     alert = alert_news(application, "heard_back", news, urgent=outcome == "offer")
     replan(application, firm_policy())
@@ -90,7 +91,9 @@ def mark_step_done(application: Application, touchpoint_id: int) -> bool:
         return False
     touchpoint.status = TouchpointStatus.DONE
     touchpoint.reason = "the candidate marked it done"
-    add_to_timeline(application.id, "done", touchpoint, "the candidate marked it done")
+    add_to_timeline(
+        application.id, TimelineKind.DONE, touchpoint, "the candidate marked it done"
+    )
     replan(application, firm_policy())
     db.session.commit()
     return True
@@ -104,7 +107,7 @@ def pause(
     detail = (
         f"paused until {until.date().isoformat()}" if until else "paused until resumed"
     )
-    add_to_timeline(application.id, "paused", None, f"the {who} {detail}")
+    add_to_timeline(application.id, TimelineKind.PAUSED, None, f"the {who} {detail}")
     replan(application, firm_policy())
     db.session.commit()
 
@@ -112,7 +115,9 @@ def pause(
 def resume(application: Application, who: str = "candidate") -> None:
     """Take up the coaching again; steps now too late are skipped, not sent."""
     application.paused_at = application.paused_until = None
-    add_to_timeline(application.id, "resumed", None, f"the {who} resumed coaching")
+    add_to_timeline(
+        application.id, TimelineKind.RESUMED, None, f"the {who} resumed coaching"
+    )
     replan(application, firm_policy())
     db.session.commit()
 
@@ -123,7 +128,7 @@ def stop_application(application: Application, how: str) -> None:
         application.emails_stopped_at = clock.now()
         add_to_timeline(
             application.id,
-            "stopped",
+            TimelineKind.STOPPED,
             None,
             f"the candidate stopped emails for this application ({how})",
         )
@@ -144,7 +149,7 @@ def stop_everything(candidate: Candidate, how: str) -> None:
         for application in candidate.applications:
             add_to_timeline(
                 application.id,
-                "stopped",
+                TimelineKind.STOPPED,
                 None,
                 f"the candidate opted out of all emails ({how})",
             )

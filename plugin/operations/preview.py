@@ -11,14 +11,13 @@ from plugin.cadence.plan import plan_cadence
 from plugin.config import firm_policy
 from plugin.extensions import db
 from plugin.models import Application, TimelineEntry
+from plugin.models.zones import employer_zone_of, zone_of
 from plugin.operations.events import apply_event
 from plugin.operations.planning import (
     SETTLED,
-    employer_zone_of,
     facts_for,
     replan,
     touchpoints_of,
-    zone_of,
 )
 from webhooks import WebhookSource
 

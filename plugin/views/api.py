@@ -17,6 +17,7 @@ from plugin import clock
 from plugin.config import firm_policy
 from plugin.extensions import db
 from plugin.models import Application, User
+from plugin.models.zones import zone_of
 from plugin.operations import actions
 from plugin.operations.accounts import (
     application_for_user,
@@ -25,7 +26,7 @@ from plugin.operations.accounts import (
 )
 from plugin.operations.applications import application_rows
 from plugin.operations.digest import build_digest
-from plugin.operations.planning import replan, set_decision_deadline, zone_of
+from plugin.operations.planning import replan, set_decision_deadline
 from plugin.operations.preview import preview_application
 from plugin.schemas.api import (
     ApplicationDetail,

@@ -28,9 +28,11 @@ from plugin.models import (
     Application,
     EmailStatus,
     OutboundEmail,
+    TimelineKind,
     Touchpoint,
     User,
 )
+from plugin.models.zones import zone_of
 from plugin.operations import actions
 from plugin.operations.accounts import (
     application_for_user,
@@ -44,7 +46,6 @@ from plugin.operations.planning import (
     add_to_timeline,
     replan,
     set_decision_deadline,
-    zone_of,
 )
 from plugin.operations.preview import preview_application
 from plugin.views.common import Page, login_required, signed_in_user
@@ -166,7 +167,10 @@ def reassign(application_id: int) -> BaseResponse:
     found.recruiter = recruiter = recruiter_by_email(form.recruiter_email.data)
     email = recruiter.email
     add_to_timeline(
-        found.id, "reassigned", None, f"moved to recruiter {email} by an admin"
+        found.id,
+        TimelineKind.REASSIGNED,
+        None,
+        f"moved to recruiter {email} by an admin",
     )
     db.session.commit()
     flash(f"Moved to {email}.", "success")

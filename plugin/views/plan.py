@@ -15,11 +15,13 @@ from flask import (
 from werkzeug.wrappers import Response as BaseResponse
 
 from plugin import clock
+from plugin.cadence.steps import Step
 from plugin.config import firm_policy
 from plugin.mail.coaching import role_phrase
 from plugin.models import Application, Touchpoint, TouchpointStatus
+from plugin.models.zones import zone_of
 from plugin.operations import actions
-from plugin.operations.planning import touchpoints_of, zone_of
+from plugin.operations.planning import touchpoints_of
 from plugin.operations.privacy import forget_candidate
 from plugin.views.common import LinkProblem, Page, application_for, link_problem
 from plugin.views.forms import (
@@ -34,12 +36,6 @@ from plugin.views.forms import (
 
 bp = Blueprint("plan", __name__)
 
-STEP_LABELS = {
-    "thank_you": "Thank-you notes to each person you met",
-    "handwritten_note": "A handwritten card (optional)",
-    "check_in": "One short check-in",
-    "move_on": "Move on: you have done your part",
-}
 STATUS_LABELS = {
     TouchpointStatus.PLANNED: "Coming up",
     TouchpointStatus.QUEUED: "Coming up",
@@ -221,7 +217,7 @@ def _steps(application: Application, zone: Any) -> list[dict[str, Any]]:
     return [
         {
             "id": tp.id,
-            "label": STEP_LABELS.get(tp.step, tp.step),
+            "label": Step(tp.step).label,
             "status": STATUS_LABELS[TouchpointStatus(tp.status)],
             "when": tp.due_at.astimezone(zone),
             "can_mark_done": tp.status == TouchpointStatus.PLANNED,

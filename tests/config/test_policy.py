@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from plugin.config.policy import PolicyError, load_policy
+from plugin.config.policy import PolicyError
+from plugin.config.policy_file import load_policy
 
 
 @pytest.mark.parametrize(
