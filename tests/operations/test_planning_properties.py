@@ -147,7 +147,9 @@ def _advance(history: History, span: timedelta) -> None:
         if moment is None or moment > target:
             break
         history.now = max(moment, history.now + timedelta(seconds=1))
-    history.now = target
+    # What the test posts next arrives after the last tick, not at the same instant:
+    # an email sent at 14:00:00 came before a decision posted "at" 14:00:00.
+    history.now = max(target, history.now + timedelta(seconds=1))
 
 
 def _next_due() -> datetime | None:
