@@ -12,7 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, and_, func, or_, select, update
 from sqlalchemy.orm import contains_eager
 
 from plugin.extensions import db
@@ -25,6 +25,7 @@ from plugin.models import (
     Candidate,
     CompetingOffer,
     Digest,
+    DigestStatus,
     Interview,
     InterviewStatus,
     OutboundEmail,
@@ -83,8 +84,14 @@ def recruiter_zone(recruiter: Recruiter | None) -> tzinfo:
     return ZoneInfo(name or current_app.config["POLICY"].firm.timezone)
 
 
-def recruiters_due_a_digest(at: datetime) -> list[tuple[int, date]]:
-    """(recruiter, local day) pairs whose morning hour has come and have no digest."""
+def recruiters_due_a_digest(
+    at: datetime, requeue_after: timedelta
+) -> list[tuple[int, date]]:
+    """(recruiter, local day) pairs whose morning hour has come and whose digest is
+    not made yet, or is pending a retry that is due and not queued lately.
+
+    Pending rows returned are marked as queued now (committed).
+    """
     send_at: time = current_app.config["POLICY"].digest.send_at
     due = []
     for recruiter in db.session.scalars(select(Recruiter)):
@@ -93,16 +100,41 @@ def recruiters_due_a_digest(at: datetime) -> list[tuple[int, date]]:
             due.append((recruiter.id, local.date()))
     if not due:
         return []
-    settled = set(
+    rows = db.session.execute(
+        select(Digest.id, Digest.recruiter_id, Digest.local_date, Digest.status)
+        .where(
+            Digest.recruiter_id.in_([r for r, _ in due]),
+            Digest.local_date.in_({d for _, d in due}),
+        )
+        .where(
+            (Digest.status != DigestStatus.PENDING)
+            | (Digest.next_attempt_at > at)
+            | (Digest.enqueued_at >= at - requeue_after)
+        )
+    ).all()
+    settled = {(row.recruiter_id, row.local_date) for row in rows}
+    wanted = [pair for pair in due if pair not in settled]
+    _mark_digests_queued(wanted, at)
+    return wanted
+
+
+def _mark_digests_queued(pairs: list[tuple[int, date]], at: datetime) -> None:
+    """One UPDATE for the pending rows among `pairs` (new pairs have no row yet)."""
+    if pairs:
         db.session.execute(
-            select(Digest.recruiter_id, Digest.local_date).where(
-                Digest.recruiter_id.in_([r for r, _ in due]),
-                Digest.local_date.in_({d for _, d in due}),
-                Digest.status != "failed",
+            update(Digest)
+            .where(
+                or_(
+                    *(
+                        and_(Digest.recruiter_id == r, Digest.local_date == d)
+                        for r, d in pairs
+                    )
+                )
             )
-        ).tuples()
-    )
-    return [pair for pair in due if pair not in settled]
+            .values(enqueued_at=at)
+            .execution_options(synchronize_session=False)
+        )
+    db.session.commit()
 
 
 def build_digest(recruiter: Recruiter, at: datetime) -> DigestContent:
@@ -214,7 +246,8 @@ def _stalled_reason(
 def _check_ins(recruiter_id: int, at: datetime) -> list[DigestItem]:
     since = db.session.scalar(
         select(func.max(Digest.created_at)).where(
-            Digest.recruiter_id == recruiter_id, Digest.status == "sent"
+            Digest.recruiter_id == recruiter_id,
+            Digest.status == DigestStatus.SENT,
         )
     ) or at - timedelta(days=1)
     rows = db.session.execute(

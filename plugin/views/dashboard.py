@@ -27,7 +27,7 @@ from plugin.cadence.steps import Step
 from plugin.extensions import db
 from plugin.extensions.queues import MAIL_QUEUE, SEND_LOGIN_EMAIL, enqueue
 from plugin.mail.coaching import role_phrase
-from plugin.mail.messages import render_email
+from plugin.mail.messages import job_timeout, render_email
 from plugin.models import (
     Application,
     ApplicationStatus,
@@ -81,7 +81,13 @@ def login() -> Page:
     user = find_user(form.email.data)
     link = new_login_link(user) if user else None
     if link is not None:
-        enqueue(MAIL_QUEUE, SEND_LOGIN_EMAIL, link.id, job_id=f"login-{link.id}")
+        enqueue(
+            MAIL_QUEUE,
+            SEND_LOGIN_EMAIL,
+            link.id,
+            job_id=f"login-{link.id}",
+            timeout=job_timeout(1),
+        )
     return render_template("dashboard/login_sent.html"), 200
 
 
