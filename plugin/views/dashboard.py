@@ -50,6 +50,7 @@ from plugin.operations.accounts import (
 )
 from plugin.operations.digest import build_digest, recruiter_zone
 from plugin.operations.events import recruiter_by_email
+from plugin.operations.mail_problems import staff_bounces
 from plugin.operations.outbox import settle_unknown
 from plugin.operations.planning import (
     add_to_timeline,
@@ -123,8 +124,14 @@ def applications() -> Page:
     """Active applications, each with its next step: a constant number of queries."""
     user = _user()
     rows = application_rows(user)
+    # Staff mail is never suppressed: admins see refused staff addresses and fix them.
+    bounces = staff_bounces() if user.is_admin else []
     return render_template(
-        "dashboard/applications.html", rows=rows, user=user, zone=_zone(user)
+        "dashboard/applications.html",
+        rows=rows,
+        user=user,
+        zone=_zone(user),
+        bounces=bounces,
     ), 200
 
 
