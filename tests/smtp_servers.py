@@ -31,6 +31,10 @@ class ScriptedSmtp:
     rcpt_replies: list[str] = field(default_factory=list)
     data_replies: list[str] = field(default_factory=list)
     hang_after_data: bool = False
+    # Per recipient: replies to RCPT TO for that address (then "250 OK").
+    replies_for: dict[str, list[str]] = field(default_factory=dict)
+    # Recipients whose messages get no answer after DATA.
+    hang_for: set[str] = field(default_factory=set)
     messages: list[EmailMessage] = field(default_factory=list)
     envelopes: list[Any] = field(default_factory=list)
     # Commands in the order they arrived: "MAIL", "RCPT", "DATA".
@@ -49,6 +53,8 @@ class ScriptedSmtp:
     async def handle_RCPT(self, server, session, envelope, address, options):  # noqa: N802
         self.log.append("RCPT")
         self.recipients_asked.append(address)
+        if self.replies_for.get(address):
+            return self.replies_for[address].pop(0)
         if self.rcpt_replies:
             return self.rcpt_replies.pop(0)
         envelope.rcpt_tos.append(address)
@@ -56,7 +62,7 @@ class ScriptedSmtp:
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802
         self.log.append("DATA")
-        if self.hang_after_data:
+        if self.hang_after_data or self.hang_for & set(envelope.rcpt_tos):
             await asyncio.sleep(3600)
         if self.data_replies:
             return self.data_replies.pop(0)
