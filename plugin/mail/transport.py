@@ -22,6 +22,17 @@ from urllib.parse import unquote, urlsplit
 
 from plugin.mail.envelope import Envelope, UnbuildableMessageError, envelope_of
 from plugin.mail.files import write_eml
+from plugin.mail.outcomes import (
+    DeliveryError,
+    FinalDeliveryError,
+    MailConfigurationError,
+    RecipientRefusedError,
+    RejectedDeliveryError,
+    RetryableDeliveryError,
+    SenderRefusedError,
+    UnknownOutcomeError,
+    UnsupportedAddressError,
+)
 
 __all__ = [
     "Claim",
@@ -52,42 +63,6 @@ JOB_TIMEOUT_MARGIN = 60
 
 # Commits the row as "sending" just before DATA; False means another job has it.
 Claim = Callable[[], bool]
-
-
-class DeliveryError(Exception):
-    """An email was not delivered."""
-
-
-class RetryableDeliveryError(DeliveryError):
-    """Nothing was accepted (a 4xx, a dropped line): sending again later is safe."""
-
-
-class FinalDeliveryError(DeliveryError):
-    """A definite refusal: sending the same message again would not help."""
-
-
-class MailConfigurationError(FinalDeliveryError):
-    """Our own mail settings are wrong (sender refused, login refused)."""
-
-
-class SenderRefusedError(MailConfigurationError):
-    """A 5xx at MAIL FROM: the relay will not send as MAIL_FROM."""
-
-
-class RecipientRefusedError(FinalDeliveryError):
-    """A 5xx at RCPT TO: the recipient's mailbox refused. The reply is the reason."""
-
-
-class RejectedDeliveryError(FinalDeliveryError):
-    """The server refused the message itself, after DATA."""
-
-
-class UnsupportedAddressError(FinalDeliveryError):
-    """The address needs SMTPUTF8 and the server does not offer it."""
-
-
-class UnknownOutcomeError(DeliveryError):
-    """The message went out but no answer came back: it may have been accepted."""
 
 
 @dataclass(frozen=True)

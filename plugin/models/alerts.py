@@ -25,8 +25,12 @@ from plugin.models.types import UTCDateTime
 
 
 class AlertStatus(enum.StrEnum):
-    """Delivery state of an alert to a recruiter (as for candidate emails)."""
+    """Delivery state of an alert to a recruiter (as for candidate emails).
 
+    FOR_DIGEST is news that waits for the recruiter's next digest, not a send.
+    """
+
+    FOR_DIGEST = "for_digest"
     PENDING = "pending"
     SENDING = "sending"
     SENT = "sent"

@@ -9,7 +9,7 @@ ever retries silently or forever.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import ClassVar
 
 from sqlalchemy import Integer, String
@@ -56,6 +56,14 @@ class QueuedWork:
     last_error: Mapped[str | None] = mapped_column(String(ERROR_LENGTH))
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     enqueued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def is_due(self, at: datetime, requeue_after: timedelta) -> bool:
+        """Pending, due, and not queued lately (a queued job may have been lost)."""
+        return (
+            self.status == PENDING
+            and self.next_attempt_at <= at
+            and (self.enqueued_at is None or self.enqueued_at < at - requeue_after)
+        )
 
     def record_failure(self, error: str) -> bool:
         """Count a failed try: back off and stay pending, or give up as failed.

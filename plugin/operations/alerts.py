@@ -62,6 +62,8 @@ def alert_news(
         kind=kind,
         detail=detail,
         urgent=urgent,
+        # Only an urgent alert is queued work; other news waits for the digest.
+        status=AlertStatus.PENDING if urgent else AlertStatus.FOR_DIGEST,
     )
     db.session.add(alert)
     return alert

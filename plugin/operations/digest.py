@@ -12,7 +12,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import Select, and_, func, or_, select, update
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import contains_eager
 
 from plugin.extensions import db
@@ -87,11 +87,8 @@ def recruiter_zone(recruiter: Recruiter | None) -> tzinfo:
 def recruiters_due_a_digest(
     at: datetime, requeue_after: timedelta
 ) -> list[tuple[int, date]]:
-    """(recruiter, local day) pairs whose morning hour has come and whose digest is
-    not made yet, or is pending a retry that is due and not queued lately.
-
-    Pending rows returned are marked as queued now (committed).
-    """
+    """(recruiter, local day) pairs whose morning hour has come, with no digest yet
+    or a pending one due a retry and not queued lately (marked as queued now)."""
     send_at: time = current_app.config["POLICY"].digest.send_at
     due = []
     for recruiter in db.session.scalars(select(Recruiter)):
@@ -100,41 +97,20 @@ def recruiters_due_a_digest(
             due.append((recruiter.id, local.date()))
     if not due:
         return []
-    rows = db.session.execute(
-        select(Digest.id, Digest.recruiter_id, Digest.local_date, Digest.status)
-        .where(
-            Digest.recruiter_id.in_([r for r, _ in due]),
-            Digest.local_date.in_({d for _, d in due}),
-        )
-        .where(
-            (Digest.status != DigestStatus.PENDING)
-            | (Digest.next_attempt_at > at)
-            | (Digest.enqueued_at >= at - requeue_after)
-        )
-    ).all()
-    settled = {(row.recruiter_id, row.local_date) for row in rows}
-    wanted = [pair for pair in due if pair not in settled]
-    _mark_digests_queued(wanted, at)
-    return wanted
-
-
-def _mark_digests_queued(pairs: list[tuple[int, date]], at: datetime) -> None:
-    """One UPDATE for the pending rows among `pairs` (new pairs have no row yet)."""
-    if pairs:
-        db.session.execute(
-            update(Digest)
-            .where(
-                or_(
-                    *(
-                        and_(Digest.recruiter_id == r, Digest.local_date == d)
-                        for r, d in pairs
-                    )
-                )
+    made = {
+        (d.recruiter_id, d.local_date): d
+        for d in db.session.scalars(
+            select(Digest).where(
+                Digest.recruiter_id.in_([r for r, _ in due]),
+                Digest.local_date.in_({d for _, d in due}),
             )
-            .values(enqueued_at=at)
-            .execution_options(synchronize_session=False)
         )
+    }
+    retries = [d for d in made.values() if d.is_due(at, requeue_after)]
+    for digest in retries:
+        digest.enqueued_at = at
     db.session.commit()
+    return [p for p in due if p not in made or made[p] in retries]
 
 
 def build_digest(recruiter: Recruiter, at: datetime) -> DigestContent:
@@ -296,7 +272,7 @@ def _news(recruiter_id: int) -> tuple[list[DigestItem], list[int]]:
         .where(
             Alert.recruiter_id == recruiter_id,
             Alert.urgent.is_(False),
-            Alert.status == AlertStatus.PENDING,
+            Alert.status == AlertStatus.FOR_DIGEST,
         )
         .order_by(Alert.created_at)
     ).all()

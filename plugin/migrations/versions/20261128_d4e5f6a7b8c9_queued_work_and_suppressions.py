@@ -42,6 +42,9 @@ def upgrade():
         batch_op.add_column(sa.Column('message_id', sa.String(length=300), nullable=True))
         batch_op.add_column(sa.Column('sending_started_at', sa.DateTime(timezone=True), nullable=True))
 
+    # News for the digest is not queued work: it waits in a state of its own.
+    op.execute("UPDATE alerts SET status = 'for_digest' WHERE status = 'pending' AND NOT urgent")
+
     # Digests become queued work: existing rows are settled, so their counters start
     # at zero and their next try is their creation time.
     with op.batch_alter_table('digests', schema=None) as batch_op:
@@ -63,6 +66,7 @@ def upgrade():
 
 
 def downgrade():
+    op.execute("UPDATE alerts SET status = 'pending' WHERE status = 'for_digest'")
     op.execute("UPDATE digests SET status = 'failed' WHERE status NOT IN ('sent', 'empty', 'failed')")
     with op.batch_alter_table('digests', schema=None) as batch_op:
         batch_op.drop_column('sent_at')
