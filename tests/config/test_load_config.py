@@ -58,6 +58,20 @@ def test_tick_interval_must_be_a_whole_number(settings, value):
         create_app(settings)
 
 
+@pytest.mark.parametrize("value", ["soon", "0", "-1", "7200"])
+def test_smtp_timeout_must_be_a_sensible_number_of_seconds(settings, value):
+    settings["SMTP_TIMEOUT"] = value
+    with pytest.raises(ConfigError, match="SMTP_TIMEOUT"):
+        load_config(settings)
+
+
+def test_mail_job_settings_are_read_from_the_environment(settings):
+    settings.update(SMTP_TIMEOUT="0.5", EMAILS_PER_JOB="3")
+    config = load_config(settings)
+
+    assert (config["SMTP_TIMEOUT"], config["EMAILS_PER_JOB"]) == (0.5, 3)
+
+
 def test_webhook_secret_must_be_base64(settings):
     settings["STANDARD_WEBHOOK_SECRET"] = "whsec_not*base64"
 

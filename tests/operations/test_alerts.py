@@ -129,7 +129,7 @@ def test_heard_back_with_an_offer_is_urgent_other_news_waits(
         run_jobs()
 
     alert = db.session.scalars(select(Alert)).one()
-    assert (alert.urgent, alert.status) == (False, AlertStatus.PENDING)
+    assert (alert.urgent, alert.status) == (False, AlertStatus.FOR_DIGEST)
     assert smtp.recruiter_messages == []
 
 

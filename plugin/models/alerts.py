@@ -1,4 +1,4 @@
-"""The recruiter side: alerts, daily digests, and the people who log in."""
+"""The recruiter side: urgent alerts and the daily digest."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
-    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -21,18 +20,38 @@ from plugin import clock
 from plugin.extensions import db
 from plugin.models.application import Application, CompetingOffer
 from plugin.models.people import Recruiter
+from plugin.models.queued import QueuedWork
 from plugin.models.types import UTCDateTime
 
 
 class AlertStatus(enum.StrEnum):
-    """Delivery state of an alert to a recruiter."""
+    """Delivery state of an alert to a recruiter (as for candidate emails).
+
+    FOR_DIGEST is news that waits for the recruiter's next digest, not a send.
+    """
+
+    FOR_DIGEST = "for_digest"
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    UNKNOWN = "unknown"
+    FAILED = "failed"
+    BOUNCED = "bounced"
+
+
+class DigestStatus(enum.StrEnum):
+    """Delivery state of a morning digest; EMPTY means there was nothing to say."""
 
     PENDING = "pending"
+    SENDING = "sending"
     SENT = "sent"
+    EMPTY = "empty"
+    UNKNOWN = "unknown"
     FAILED = "failed"
+    BOUNCED = "bounced"
 
 
-class Alert(db.Model):  # type: ignore[name-defined]
+class Alert(QueuedWork, db.Model):  # type: ignore[name-defined]
     """News a recruiter must hear: now (urgent) or in the next digest."""
 
     __tablename__ = "alerts"
@@ -56,11 +75,9 @@ class Alert(db.Model):  # type: ignore[name-defined]
     )
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
     detail: Mapped[str | None] = mapped_column(String(300))
-    status: Mapped[str] = mapped_column(String(20), default=AlertStatus.PENDING)
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
-    enqueued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    message_id: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    sending_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     chat_status: Mapped[str | None] = mapped_column(String(40))
 
@@ -69,7 +86,7 @@ class Alert(db.Model):  # type: ignore[name-defined]
     competing_offer: Mapped[CompetingOffer | None] = relationship()
 
 
-class Digest(db.Model):  # type: ignore[name-defined]
+class Digest(QueuedWork, db.Model):  # type: ignore[name-defined]
     """The morning digest of one recruiter for one local day: at most one."""
 
     __tablename__ = "digests"
@@ -78,47 +95,10 @@ class Digest(db.Model):  # type: ignore[name-defined]
     id: Mapped[int] = mapped_column(primary_key=True)
     recruiter_id: Mapped[int] = mapped_column(ForeignKey("recruiters.id"))
     local_date: Mapped[date] = mapped_column(Date)
-    # sent, empty (nothing to say: no email), failed
-    status: Mapped[str] = mapped_column(String(20))
     item_count: Mapped[int] = mapped_column(Integer, default=0)
+    message_id: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    sending_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     recruiter: Mapped[Recruiter] = relationship()
-
-
-class User(db.Model):  # type: ignore[name-defined]
-    """Someone who logs in to the dashboard: a recruiter (by email) or an admin."""
-
-    __tablename__ = "users"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(320), unique=True)
-    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
-    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-
-class LoginLink(db.Model):  # type: ignore[name-defined]
-    """A magic link sent by email; single use, short-lived, rate-limited."""
-
-    __tablename__ = "login_links"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
-    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-
-class ApiToken(db.Model):  # type: ignore[name-defined]
-    """A personal API token; only its SHA-256 is stored."""
-
-    __tablename__ = "api_tokens"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    label: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
-    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-    user: Mapped[User] = relationship()
