@@ -5,7 +5,11 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint install clean
+.PHONY: run test lint install clean fuzz
+
+# make fuzz: mutated valid events through the real webhook (not part of `make test`).
+FUZZ_EXAMPLES ?= 3000
+FUZZ_SECONDS ?= 900
 
 run: $(BIN)/followup
 	$(BIN)/followup run
@@ -19,6 +23,10 @@ lint: $(BIN)/followup
 	$(BIN)/mypy
 
 install: $(BIN)/followup
+
+fuzz: $(BIN)/followup
+	HYPOTHESIS_PROFILE=fuzz FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_SECONDS=$(FUZZ_SECONDS) \
+		$(BIN)/pytest tests/webhooks/fuzz_webhooks.py -q -s -p no:cacheprovider
 
 # Re-installs whenever pyproject.toml changes.
 $(BIN)/followup: pyproject.toml

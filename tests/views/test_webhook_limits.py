@@ -9,13 +9,12 @@ from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import func, select
-from standardwebhooks.webhooks import Webhook
 from werkzeug.serving import make_server
 
-from plugin import clock
 from plugin.models import InboxEvent
 
 from ..webhooks.events import event
+from ..webhooks.signing import signed_headers
 
 PATHS = ["/webhooks/standard", "/webhooks/standard/preview"]
 LIMIT = 256 * 1024
@@ -72,13 +71,7 @@ def server(app) -> Iterator[int]:
 def post_chunked(app, port: int, raw: bytes) -> tuple[int, dict]:
     """POST `raw` signed, with Transfer-Encoding: chunked and no Content-Length."""
     key = app.config["STANDARD_WEBHOOK_SECRETS"][0]
-    msg_id, now = "msg_chunked", clock.now()
-    headers = {
-        "webhook-id": msg_id,
-        "webhook-timestamp": str(int(now.timestamp())),
-        "webhook-signature": Webhook(key).sign(msg_id, now, raw.decode()),
-        "Content-Type": "application/json",
-    }
+    headers = {**signed_headers(key, raw), "Content-Type": "application/json"}
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     chunks = (raw[i : i + 16384] for i in range(0, len(raw), 16384))
     connection.request(
