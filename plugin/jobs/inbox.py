@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import logging
 
-from flask import current_app
 from sqlalchemy import select
 
 from plugin import clock
+from plugin.config import app_settings, firm_policy
 from plugin.extensions import db
 from plugin.extensions.queues import next_try
 from plugin.models import InboxEvent, InboxStatus
@@ -60,12 +60,12 @@ def _apply(event: InboxEvent) -> None:
         raise LookupError(f"no source called {event.source!r} is installed")
     if event.raw_body is None:
         raise IgnoredEvent("the body was purged before it was processed")
-    canonical_events = source.normalise(json.loads(event.raw_body))
+    canonical_events = source.normalise(json.loads(event.raw_body), app_settings())
     if not canonical_events:
         raise IgnoredEvent("the source found nothing to act on")
     for canonical in canonical_events:
         application = apply_event(source.name, canonical)
-        replan(application, current_app.config["POLICY"])
+        replan(application, firm_policy())
         event.application_id = application.id
 
 

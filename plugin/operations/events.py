@@ -11,11 +11,11 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import select
 
 from plugin import clock
 from plugin.cadence.plan import plan_cadence
+from plugin.config import firm_policy
 from plugin.extensions import db
 from plugin.models import (
     Application,
@@ -25,6 +25,7 @@ from plugin.models import (
     Interviewer,
     InterviewStatus,
     Recruiter,
+    TimelineKind,
     Touchpoint,
     TouchpointStatus,
 )
@@ -96,9 +97,10 @@ def skip_missed_steps(application: Application) -> None:
     """
     now = clock.now()
     touchpoints = touchpoints_of(application.id)
-    facts = facts_for(application, touchpoints, current_app.config["POLICY"])
+    policy = firm_policy()
+    facts = facts_for(application, touchpoints, policy)
     existing = {(tp.step, tp.slot): tp for tp in touchpoints}
-    for step in plan_cadence(facts, current_app.config["POLICY"]).steps:
+    for step in plan_cadence(facts, policy).steps:
         if step.due_at > now:
             continue
         touchpoint = existing.get((step.step.value, step.slot))
@@ -116,7 +118,9 @@ def skip_missed_steps(application: Application) -> None:
             MISSED_WHILE_DECIDED,
         )
         db.session.flush()
-        add_to_timeline(application.id, "skipped", touchpoint, MISSED_WHILE_DECIDED)
+        add_to_timeline(
+            application.id, TimelineKind.SKIPPED, touchpoint, MISSED_WHILE_DECIDED
+        )
 
 
 def _is_newer(record: Candidate | Application | Interview, stamp: datetime) -> bool:
