@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 import pytest
@@ -23,7 +24,9 @@ class QuietSource(StandardWebhooks):
 
     name = "quiet-ats"
 
-    def normalise(self, payload: Any) -> list[dict[str, Any]]:
+    def normalise(
+        self, payload: Any, settings: Mapping[str, Any] | None = None
+    ) -> list[dict[str, Any]]:
         if payload.get("mode") == "raise":
             raise IgnoredEvent("candidate 77 has no email address")
         return []
