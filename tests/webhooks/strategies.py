@@ -250,7 +250,10 @@ def mutated_events(draw: st.DrawFn, max_mutations: int = 2) -> dict[str, Any]:
     """A canonical event with a few values deleted or replaced by any JSON at all."""
     event = draw(canonical_events())
     for _ in range(draw(st.integers(min_value=0, max_value=max_mutations))):
-        path = draw(st.sampled_from(_leaves(event)))
+        paths = _leaves(event)
+        if not paths:  # everything was deleted already
+            break
+        path = draw(st.sampled_from(paths))
         _set(event, path, draw(st.just(_DELETE) | json_values()))
     return event
 
