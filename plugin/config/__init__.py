@@ -9,9 +9,21 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from plugin.config import urls
 from plugin.config.policy import PolicyError, load_policy
 
 WEBHOOK_MAX_BYTES = 256 * 1024
+# Redis answers in well under a millisecond; waiting longer only holds up a webhook
+# whose event is already stored (the tick queues it later).
+REDIS_TIMEOUT_SECONDS = 0.5
+
+# Each URL setting and the check it must pass before the service starts.
+URL_CHECKS = {
+    "DATABASE_URL": urls.check_database_url,
+    "REDIS_URL": urls.check_redis_url,
+    "SMTP_URL": urls.check_smtp_url,
+    "BASE_URL": urls.check_base_url,
+}
 
 # Names read from the environment; each is documented in the README's table.
 ENV_NAMES = (
@@ -27,6 +39,7 @@ ENV_NAMES = (
     "STANDARD_WEBHOOK_SECRET",
     "DATA_DIR",
     "WEBHOOK_MAX_BYTES",
+    "REDIS_TIMEOUT",
 )
 
 
@@ -37,6 +50,7 @@ class ConfigError(RuntimeError):
 def load_config(environ: Mapping[str, Any]) -> dict[str, Any]:
     """Turn env-style settings into Flask config; raise ConfigError if unusable."""
     env = {k: v for k, v in environ.items() if v not in (None, "")}
+    _check_urls(env)
     data_dir = Path(env.get("DATA_DIR") or Path.cwd() / "instance").resolve()
     embedded = "DATABASE_URL" not in env
     try:
@@ -49,6 +63,7 @@ def load_config(environ: Mapping[str, Any]) -> dict[str, Any]:
         "SQLALCHEMY_DATABASE_URI": _database_uri(env.get("DATABASE_URL"), data_dir),
         "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(env.get("DATABASE_URL")),
         "REDIS_URL": env.get("REDIS_URL"),
+        "REDIS_TIMEOUT": _seconds(env, "REDIS_TIMEOUT", REDIS_TIMEOUT_SECONDS),
         "SMTP_URL": env.get("SMTP_URL"),
         "MAIL_DIR": None if env.get("SMTP_URL") else data_dir / "mail",
         "BASE_URL": str(env.get("BASE_URL", "http://127.0.0.1:5000")).rstrip("/"),
@@ -75,6 +90,16 @@ def load_config(environ: Mapping[str, Any]) -> dict[str, Any]:
     else:
         _require_production_settings(config, env)
     return config
+
+
+def _check_urls(env: Mapping[str, Any]) -> None:
+    """Refuse a malformed URL setting by name; the value may hold a password."""
+    for name, check in URL_CHECKS.items():
+        if name in env:
+            try:
+                check(str(env[name]))
+            except urls.BadUrl as exc:
+                raise ConfigError(f"{name} {exc}") from exc
 
 
 def _database_uri(url: str | None, data_dir: Path) -> str:
@@ -107,6 +132,17 @@ def _whole_number(env: Mapping[str, Any], name: str, default: int) -> int:
     if number < 0:
         raise ConfigError(f"{name} must be zero or more")
     return number
+
+
+def _seconds(env: Mapping[str, Any], name: str, default: float) -> float:
+    value = env.get(name, default)
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{name} must be a number of seconds, got {value!r}") from exc
+    if not 0 < seconds < 3600:
+        raise ConfigError(f"{name} must be more than 0 and less than 3600 seconds")
+    return seconds
 
 
 def _webhook_secrets(value: str | None, name: str) -> tuple[bytes, ...]:
