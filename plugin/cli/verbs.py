@@ -16,6 +16,7 @@ from flask_migrate import upgrade
 from plugin import clock
 from plugin.cli.worker import MAX_WAIT_SECONDS, run_worker
 from plugin.extensions import db
+from plugin.extensions.queues import worker_client
 from plugin.jobs.tick import BATCH_SIZE, run_tick
 
 log = logging.getLogger(__name__)
@@ -170,8 +171,9 @@ def worker_command(burst: bool, simple: bool, max_wait: float) -> None:
     one process); a job that crashes the interpreter then stops the worker too.
     """
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    if not app.config["REDIS_URL"]:
+    connection = worker_client(app)
+    if connection is None:
         raise click.UsageError(
             "REDIS_URL is not set: jobs run inline, no worker is needed"
         )
-    run_worker(app, burst=burst, simple=simple, max_wait=max_wait)
+    run_worker(app, connection, burst=burst, simple=simple, max_wait=max_wait)

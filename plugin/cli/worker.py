@@ -25,7 +25,7 @@ from rq.job import Job
 from rq.queue import Queue
 from rq.worker import BaseWorker
 
-from plugin.extensions.queues import QUEUE_NAMES, job_class_for, worker_client
+from plugin.extensions.queues import QUEUE_NAMES, job_class_for
 
 log = logging.getLogger(__name__)
 
@@ -121,11 +121,10 @@ class OutageProofSimpleWorker(RidesOutRedisOutages, SimpleWorker):
     """Runs jobs in its own process: no fork per job, one process to supervise."""
 
 
-def run_worker(app: Flask, *, burst: bool, simple: bool, max_wait: float) -> None:
+def run_worker(
+    app: Flask, connection: redis.Redis, *, burst: bool, simple: bool, max_wait: float
+) -> None:
     """Work every queue until stopped (or, with `burst`, until they are empty)."""
-    connection = worker_client(app)
-    if connection is None:
-        raise ValueError("REDIS_URL is not set")
     worker_class = OutageProofSimpleWorker if simple else OutageProofWorker
     worker = worker_class(
         list(QUEUE_NAMES), connection=connection, job_class=job_class_for(app)

@@ -57,7 +57,9 @@ def check_database_url(url: str) -> None:
         raise BadUrl(
             "is not a database URL; it must look like postgresql://user@host/db"
         ) from exc
+    # Hosted PostgreSQL often hands out postgres:// URLs; they are taken as postgresql.
     backend = parsed.get_backend_name()
+    backend = "postgresql" if backend == "postgres" else backend
     if backend not in DATABASE_BACKENDS:
         raise BadUrl(f"uses {backend!r}; only postgresql and sqlite are supported")
     if backend == "postgresql" and not parsed.database:

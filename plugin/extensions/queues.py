@@ -94,7 +94,7 @@ def worker_client(app: Flask) -> redis.Redis | None:
     """
     url = app.config.get("REDIS_URL")
     if not url:
-        return None
+        return redis_connection(app)  # one handed over with use_redis, or none
     return redis.Redis.from_url(
         url,
         socket_connect_timeout=app.config["REDIS_TIMEOUT"],
