@@ -118,9 +118,9 @@ class SilentServer:
     def close(self) -> None:
         """Hang up on everyone and stop listening."""
         self._closed = True
-        self.listener.close()
+        _reset(self.listener)
         for connection in self.accepted:
-            connection.close()
+            _reset(connection)
 
 
 class TcpProxy:
@@ -150,7 +150,7 @@ class TcpProxy:
         """Reset every connection and refuse new ones until `restore`."""
         self.cuts += 1
         if self._listener is not None:
-            self._listener.close()
+            _reset(self._listener)  # wakes the thread blocked in accept()
             self._listener = None
         with self._lock:
             pairs, self._pairs = self._pairs, []
@@ -210,12 +210,15 @@ def _pump(a: socket.socket, b: socket.socket) -> None:
 
 
 def _reset(sock: socket.socket) -> None:
+    """Close at once, waking any thread blocked on the socket."""
     try:
         # Linger 0: close with RST, as a dead network path looks to the client.
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-        sock.close()
+        # A bare close() leaves a thread in accept() or select() blocked on it.
+        sock.shutdown(socket.SHUT_RDWR)
     except OSError:
         pass
+    sock.close()
 
 
 class WorkerProcess:
