@@ -90,21 +90,12 @@ class RidesOutRedisOutages(BaseWorker):
         self._best_effort(super().teardown)
 
     def _retry(self, what: str, call: Callable[[], T]) -> T:
-        wait = FIRST_WAIT_SECONDS
-        while True:
-            try:
-                return call()
-            except REDIS_DOWN as exc:
-                if self._stop_requested:
-                    raise StopRequested() from exc
-                log.warning(
-                    "worker cannot %s: Redis is unavailable (%s); retrying in %.0f s",
-                    what,
-                    type(exc).__name__,
-                    wait,
-                )
-                time.sleep(wait)
-                wait = min(wait * 2, self.max_connection_wait_time)
+        return retry_through_outage(
+            what, call, self.max_connection_wait_time, self._stop_requested_now
+        )
+
+    def _stop_requested_now(self) -> bool:
+        return self._stop_requested
 
     def _best_effort(self, call: Callable[[], object]) -> None:
         try:
@@ -121,13 +112,45 @@ class OutageProofSimpleWorker(RidesOutRedisOutages, SimpleWorker):
     """Runs jobs in its own process: no fork per job, one process to supervise."""
 
 
+def retry_through_outage(
+    what: str,
+    call: Callable[[], T],
+    max_wait: float,
+    stop_requested: Callable[[], bool] = lambda: False,
+) -> T:
+    """Call until Redis answers, waiting 1 s, then twice as long each time."""
+    wait = min(FIRST_WAIT_SECONDS, max_wait)
+    while True:
+        try:
+            return call()
+        except REDIS_DOWN as exc:
+            if stop_requested():
+                raise StopRequested() from exc
+            log.warning(
+                "worker cannot %s: Redis is unavailable (%s); retrying in %.1f s",
+                what,
+                type(exc).__name__,
+                wait,
+            )
+            time.sleep(wait)
+            wait = min(wait * 2, max_wait)
+
+
 def run_worker(
     app: Flask, connection: redis.Redis, *, burst: bool, simple: bool, max_wait: float
 ) -> None:
     """Work every queue until stopped (or, with `burst`, until they are empty)."""
     worker_class = OutageProofSimpleWorker if simple else OutageProofWorker
-    worker = worker_class(
-        list(QUEUE_NAMES), connection=connection, job_class=job_class_for(app)
+    # Even building a worker talks to Redis (it names its connection).
+    worker = retry_through_outage(
+        "start",
+        partial(
+            worker_class,
+            list(QUEUE_NAMES),
+            connection=connection,
+            job_class=job_class_for(app),
+        ),
+        max_wait,
     )
     worker.max_connection_wait_time = max_wait
     worker.work(burst=burst, with_scheduler=False)

@@ -15,7 +15,7 @@ from plugin.config.policy import PolicyError, load_policy
 WEBHOOK_MAX_BYTES = 256 * 1024
 # Redis answers in well under a millisecond; waiting longer only holds up a webhook
 # whose event is already stored (the tick queues it later).
-REDIS_TIMEOUT_SECONDS = 0.5
+REDIS_TIMEOUT_SECONDS = 0.25
 
 # Each URL setting and the check it must pass before the service starts.
 URL_CHECKS = {

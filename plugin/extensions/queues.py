@@ -97,7 +97,8 @@ def worker_client(app: Flask) -> redis.Redis | None:
         return redis_connection(app)  # one handed over with use_redis, or none
     return redis.Redis.from_url(
         url,
-        socket_connect_timeout=app.config["REDIS_TIMEOUT"],
+        # Off the request path, a slow (say TLS) handshake may take its time.
+        socket_connect_timeout=max(app.config["REDIS_TIMEOUT"], 5.0),
         socket_keepalive=True,
         retry=Retry(NoBackoff(), 0),
         health_check_interval=30,

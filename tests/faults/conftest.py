@@ -16,7 +16,7 @@ from .ledger import LEDGER, summary_lines
 from .mailservers import MailServer
 
 # Short enough that a hung mail server costs a fault run a second, not thirty.
-SMTP_TIMEOUT = 1.0
+SMTP_TIMEOUT = 0.5
 
 
 @pytest.fixture

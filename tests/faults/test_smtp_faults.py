@@ -28,7 +28,7 @@ from .scenario import (
 
 pytestmark = FAULT_MARKS
 
-CANDIDATES = 3
+CANDIDATES = 2
 
 
 def first_try(app, redis_url: str) -> None:

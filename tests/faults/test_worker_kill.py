@@ -25,7 +25,7 @@ def test_worker_sigkilled_mid_batch_sends_nothing_twice(
 ):
     first = start_worker()
     mail.mailbox.data_delay = 0.3  # a slow server, so the batch is still going
-    addresses = emails_due(fault_app, private_redis.url, 6)
+    addresses = emails_due(fault_app, private_redis.url, 5)
     wait_until(lambda: mail.mailbox.received.total() >= 2, 30, "two emails")
 
     first.kill()
@@ -46,7 +46,7 @@ def run_killed_while_the_server_never_greets(mail, private_redis, start_worker, 
     mute = MuteMailServer()
     try:
         first = start_worker(SMTP_URL=mute.url)
-        addresses = emails_due(app, private_redis.url, 3)
+        addresses = emails_due(app, private_redis.url, 2)
         wait_until(lambda: mute.connections, 30, "the worker to dial the mute server")
         first.kill()
     finally:
