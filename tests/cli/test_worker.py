@@ -10,7 +10,7 @@ def test_worker_waits_for_redis_to_come_up(settings, tmp_path):
     env = {k: str(v) for k, v in settings.items()} | {"REDIS_URL": redis_server.url}
     worker = WorkerProcess(env, tmp_path / "worker.log", "--burst")
     try:
-        wait_until(lambda: "Redis is unavailable" in worker.log(), 20, "a retry")
+        wait_until(worker.met_redis_outage, 20, "a retry")
         assert worker.alive
         redis_server.start()
         exit_code = worker.process.wait(20)
@@ -28,17 +28,12 @@ def test_worker_stops_on_sigterm_while_redis_is_down(settings, tmp_path):
     worker = WorkerProcess(env, tmp_path / "worker.log")
     try:
         wait_until(lambda: "Listening on" in worker.log(), 20, "the worker to start")
+        mark = len(worker.log())
         redis_server.kill()
-        wait_until(lambda: noticed_outage(worker.log()), 20, "the worker to notice")
+        wait_until(lambda: worker.met_redis_outage(mark), 20, "the worker to notice")
         exit_code = worker.stop()
     finally:
         worker.kill()
         redis_server.close()
 
     assert exit_code == 0, worker.log()
-
-
-def noticed_outage(log: str) -> bool:
-    """The worker has logged a failed attempt to reach Redis since it started."""
-    after_start = log.split("Listening on", 1)[-1]
-    return "could not connect to Redis" in after_start or "unavailable" in after_start

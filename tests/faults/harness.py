@@ -20,6 +20,8 @@ from typing import Any
 import redis
 
 LOOPBACK = "127.0.0.1"
+# What a worker (ours or RQ's own loop) logs when Redis is gone.
+OUTAGE_SIGNS = ("Redis is unavailable", "could not connect to Redis", "lost Redis")
 
 
 def free_port() -> int:
@@ -245,6 +247,10 @@ class WorkerProcess:
     def log(self) -> str:
         """Everything the worker wrote, for assertions and failure messages."""
         return self.log_path.read_text(encoding="utf-8", errors="replace")
+
+    def met_redis_outage(self, since: int = 0) -> bool:
+        """The worker logged trouble reaching Redis after log offset `since`."""
+        return any(sign in self.log()[since:] for sign in OUTAGE_SIGNS)
 
     def kill(self) -> None:
         """SIGKILL the worker and its job child at once, as a container kill does.

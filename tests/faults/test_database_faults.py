@@ -15,12 +15,12 @@ from plugin.extensions import db
 from plugin.models import Application, Candidate, InboxEvent
 
 from .harness import TcpProxy
+from .invariants import assert_recovered
 from .ledger import record
 from .scenario import (
     DUE,
     FAULT_MARKS,
     Sender,
-    assert_recovered,
     candidate_address,
     candidate_event,
     drain,

@@ -8,13 +8,12 @@ import time
 from plugin.extensions.queues import enqueue_client, use_redis
 
 from .harness import SilentServer, wait_until
+from .invariants import all_events_applied, assert_recovered
 from .ledger import record
 from .scenario import (
     DUE,
     FAULT_MARKS,
     Sender,
-    all_events_applied,
-    assert_recovered,
     candidate_address,
     candidate_event,
     drain,
@@ -77,9 +76,11 @@ def test_worker_rides_out_redis_killed_mid_job(
     emails_due(fault_app, private_redis.url, 3)
     wait_until(lambda: mail.mailbox.received.total(), 20, "the first email")
 
+    mark = len(worker.log())
     private_redis.kill()  # mid-job: every queued job and RQ's records are gone
     wait_until(lambda: mail.mailbox.accepted.total() == 3, 20, "the batch to end")
-    time.sleep(1.0)  # the worker meets the dead Redis after the job
+    wait_until(lambda: worker.met_redis_outage(mark), 20, "the worker to meet it")
+    time.sleep(0.5)  # RQ's own loop used to exit here
     assert worker.alive, worker.log()
     private_redis.start()
 

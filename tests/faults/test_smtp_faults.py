@@ -13,15 +13,14 @@ from plugin import clock
 from plugin.extensions import db
 from plugin.models import OutboundEmail
 
+from .invariants import assert_recovered, email_states
 from .ledger import record
 from .mailservers import MailServer, MuteMailServer, all_received
 from .scenario import (
     DUE,
     FAULT_MARKS,
     NEEDS_DELIVERY,
-    assert_recovered,
     drain,
-    email_states,
     emails_due,
     recover,
 )

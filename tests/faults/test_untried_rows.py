@@ -13,13 +13,13 @@ from plugin import clock
 from plugin.extensions import db
 from plugin.models import Candidate
 
+from .invariants import assert_recovered
 from .ledger import record
 from .scenario import (
     DUE,
     FAULT_MARKS,
     NEEDS_DELIVERY,
     Sender,
-    assert_recovered,
     candidate_event,
     drain,
     recover,

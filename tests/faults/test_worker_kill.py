@@ -6,13 +6,12 @@ from __future__ import annotations
 import pytest
 
 from .harness import wait_until
+from .invariants import assert_recovered, email_states
 from .ledger import record
 from .mailservers import MuteMailServer
 from .scenario import (
     FAULT_MARKS,
     NEEDS_DELIVERY,
-    assert_recovered,
-    email_states,
     emails_due,
     recover_with_worker,
 )
