@@ -31,8 +31,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     """Bind the database, migrations and queues to this app."""
     from plugin import models  # noqa: F401  (registers the tables)
-    from plugin.extensions import csrf, db, migrate, queues
+    from plugin.extensions import csrf, db, logs, migrate, queues
 
+    logs.init_app(app)
     db.init_app(app)
     csrf.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
@@ -42,21 +43,35 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Mount the HTTP endpoints and the JSON error handlers."""
     from plugin.extensions import csrf
-    from plugin.views import api, dashboard, errors, health, plan, unsubscribe, webhooks
+    from plugin.views import (
+        api,
+        auth,
+        dashboard,
+        errors,
+        health,
+        home,
+        plan,
+        security,
+        unsubscribe,
+        webhooks,
+    )
 
     # Signed by their senders or bearing a token, not a browser session: no CSRF.
     for exempt in (webhooks.bp, unsubscribe.bp, api.bp):
         csrf.exempt(exempt)
     for blueprint in (
         health.bp,
+        home.bp,
         webhooks.bp,
         plan.bp,
         unsubscribe.bp,
+        auth.bp,
         dashboard.bp,
         api.bp,
     ):
         app.register_blueprint(blueprint)
     errors.register(app)
+    security.register(app)
 
 
 def register_commands(app: Flask) -> None:

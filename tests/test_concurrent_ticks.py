@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from plugin import create_app
+from plugin.config import firm_policy
 from plugin.extensions import db
 from plugin.models import OutboundEmail, Touchpoint
 from plugin.operations.events import apply_event
@@ -42,7 +43,7 @@ def test_two_tick_processes_started_together_send_each_step_once(settings, smtp)
                     }
                 )
             )
-            replan(apply_event("standard", event), app.config["POLICY"])
+            replan(apply_event("standard", event), firm_policy())
         db.session.commit()
 
     try:

@@ -6,7 +6,8 @@ import pytest
 
 from plugin import create_app
 from plugin.config import ConfigError, load_config
-from plugin.config.policy import PolicyError, load_policy
+from plugin.config.policy import PolicyError
+from plugin.config.policy_file import load_policy
 
 
 def test_embedded_default_keeps_one_secret_key_across_starts(tmp_path):

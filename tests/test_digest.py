@@ -194,7 +194,7 @@ def test_digest_and_dashboard_cost_the_same_queries_for_3_or_30_applications(
     db, post_event, run_jobs
 ):
     from plugin.operations.accounts import create_user
-    from plugin.views.dashboard import application_rows
+    from plugin.operations.applications import application_rows
 
     user = create_user("sam@staffing.example")
     add_applications(db, post_event, run_jobs, 0, 3)

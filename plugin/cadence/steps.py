@@ -15,6 +15,27 @@ class Step(enum.StrEnum):
     CHECK_IN = "check_in"
     MOVE_ON = "move_on"
 
+    @property
+    def label(self) -> str:
+        """The step as the candidate's plan page names it."""
+        return _LABELS[self][0]
+
+    @property
+    def staff_name(self) -> str:
+        """The step as alerts and digests name it to the firm's staff."""
+        return _LABELS[self][1]
+
+
+_LABELS = {
+    Step.THANK_YOU: ("Thank-you notes to each person you met", "thank-you coaching"),
+    Step.HANDWRITTEN_NOTE: (
+        "A handwritten card (optional)",
+        "handwritten-note suggestion",
+    ),
+    Step.CHECK_IN: ("One short check-in", "check-in"),
+    Step.MOVE_ON: ("Move on: you have done your part", "move-on"),
+}
+
 
 # A check-in happens once per application: its slot never changes.
 APPLICATION_SLOT = "application"

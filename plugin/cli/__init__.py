@@ -1,11 +1,9 @@
-"""The `followup` command: a Flask CLI group with the verbs DESIGN.md fixes.
+"""The `followup` command: a Flask CLI group (docs/operations.md).
 
 Top-level verbs live in `verbs.py`; everything else is one group per noun.
 """
 
 from __future__ import annotations
-
-import logging
 
 import click
 from flask import Flask
@@ -17,6 +15,7 @@ from plugin.cli.demo import demo_command
 from plugin.cli.events import events_group
 from plugin.cli.outbox import outbox_group
 from plugin.cli.preview import preview_command
+from plugin.cli.sources import sources_group
 from plugin.cli.users import users_group
 from plugin.cli.verbs import (
     run_command,
@@ -35,12 +34,15 @@ def _create_app(info: ScriptInfo | None = None) -> Flask:
         raise click.ClickException(f"cannot start: {exc}") from exc
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False)
+@click.group(
+    cls=FlaskGroup,
+    create_app=_create_app,
+    add_default_commands=False,
+    add_version_option=False,
+)
+@click.version_option(package_name="followup-coach", prog_name="followup")
 def main() -> None:
     """Follow-Up Coach: post-interview coaching beside your ATS."""
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
 
 
 main.add_command(shell_command)
@@ -60,5 +62,6 @@ def register(app: Flask) -> None:
         outbox_group,
         candidates_group,
         users_group,
+        sources_group,
     ):
         app.cli.add_command(command)

@@ -6,6 +6,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from plugin.config import firm_policy
 from plugin.config.policy import chat_url_allowed
 from plugin.extensions import db
 from plugin.models import Recruiter
@@ -53,9 +54,8 @@ def create_token(email: str, label: str | None) -> None:
 @with_appcontext
 def set_chat(email: str, webhook_url: str) -> None:
     """Send a recruiter's alerts to a Slack-compatible incoming webhook too."""
-    from flask import current_app
 
-    allowed = current_app.config["POLICY"].alerts.chat_allowed_hosts
+    allowed = firm_policy().alerts.chat_allowed_hosts
     if not chat_url_allowed(webhook_url, allowed):
         raise click.BadParameter(
             "must be https on one of alerts.chat_allowed_hosts",

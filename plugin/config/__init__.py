@@ -9,10 +9,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from flask import current_app
+
 from plugin.config import urls
-from plugin.config.policy import PolicyError, load_policy
+from plugin.config.policy import Policy, PolicyError
+from plugin.config.policy_file import load_policy
 
 WEBHOOK_MAX_BYTES = 256 * 1024
+LOG_FORMATS = ("text", "json")
 # Redis answers in well under a millisecond; waiting longer only holds up a webhook
 # whose event is already stored (the tick queues it later).
 REDIS_TIMEOUT_SECONDS = 0.25
@@ -25,6 +29,21 @@ URL_CHECKS = {
     "BASE_URL": urls.check_base_url,
 }
 
+# Bullhorn's settings, copied into the app config as they are (README, "Bullhorn").
+BULLHORN_SETTINGS = (
+    "BULLHORN_CLIENT_ID",
+    "BULLHORN_CLIENT_SECRET",
+    "BULLHORN_USERNAME",
+    "BULLHORN_PASSWORD",
+    "BULLHORN_LOGIN_URL",
+    "BULLHORN_AUTH_URL",
+    "BULLHORN_SUBSCRIPTION",
+)
+BULLHORN_DEFAULTS = {
+    "BULLHORN_LOGIN_URL": "https://rest.bullhornstaffing.com",
+    "BULLHORN_SUBSCRIPTION": "followup",
+}
+
 # Names read from the environment; each is documented in the README's table.
 ENV_NAMES = (
     "DATABASE_URL",
@@ -32,6 +51,7 @@ ENV_NAMES = (
     "SMTP_URL",
     "SECRET_KEY",
     "SECRET_KEY_FALLBACKS",
+    "LOG_FORMAT",
     "BASE_URL",
     "MAIL_FROM",
     "POLICY_FILE",
@@ -40,11 +60,25 @@ ENV_NAMES = (
     "DATA_DIR",
     "WEBHOOK_MAX_BYTES",
     "REDIS_TIMEOUT",
+    "SOURCES_POLL_INTERVAL",
+    *BULLHORN_SETTINGS,
 )
 
 
 class ConfigError(RuntimeError):
     """Settings the service refuses to start with."""
+
+
+def firm_policy() -> Policy:
+    """The firm's policy for the running app, as loaded at start-up."""
+    loaded: Policy = current_app.config["POLICY"]
+    return loaded
+
+
+def app_settings() -> Mapping[str, Any]:
+    """The running app's settings, for sources that need their own (read-only)."""
+    settings: Mapping[str, Any] = current_app.config
+    return settings
 
 
 def load_config(environ: Mapping[str, Any]) -> dict[str, Any]:
@@ -69,6 +103,8 @@ def load_config(environ: Mapping[str, Any]) -> dict[str, Any]:
         "BASE_URL": str(env.get("BASE_URL", "http://127.0.0.1:5000")).rstrip("/"),
         "MAIL_FROM": env.get("MAIL_FROM", "Follow-Up Coach <coach@localhost>"),
         "TICK_INTERVAL": _whole_number(env, "TICK_INTERVAL", 30),
+        "SOURCES_POLL_INTERVAL": _whole_number(env, "SOURCES_POLL_INTERVAL", 60),
+        "LOG_FORMAT": _log_format(env.get("LOG_FORMAT", "text")),
         "MAX_CONTENT_LENGTH": _whole_number(
             env, "WEBHOOK_MAX_BYTES", WEBHOOK_MAX_BYTES
         ),
@@ -85,6 +121,8 @@ def load_config(environ: Mapping[str, Any]) -> dict[str, Any]:
             env.get("STANDARD_WEBHOOK_SECRET"), "STANDARD_WEBHOOK_SECRET"
         ),
     }
+    for name in BULLHORN_SETTINGS:
+        config[name] = env.get(name, BULLHORN_DEFAULTS.get(name))
     if embedded:
         _fill_embedded_secrets(config, data_dir)
     else:
@@ -100,6 +138,12 @@ def _check_urls(env: Mapping[str, Any]) -> None:
                 check(str(env[name]))
             except urls.BadUrl as exc:
                 raise ConfigError(f"{name} {exc}") from exc
+
+
+def _log_format(value: str) -> str:
+    if value not in LOG_FORMATS:
+        raise ConfigError(f"LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}")
+    return value
 
 
 def _database_uri(url: str | None, data_dir: Path) -> str:

@@ -6,14 +6,11 @@ Every key is optional; the defaults below are the documented ones (README and
 
 from __future__ import annotations
 
-import tomllib
-from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, is_dataclass
-from datetime import date, datetime, time
-from pathlib import Path
-from typing import Any, get_args, get_origin, get_type_hints
+from dataclasses import dataclass, field
+from datetime import date, time
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from plugin.config.source_policy import SourcesPolicy
 
 ROUTING_MODES = ("direct", "via_recruiter")
 
@@ -142,190 +139,10 @@ class Policy:
     retention: RetentionPolicy = field(default_factory=RetentionPolicy)
     alerts: AlertsPolicy = field(default_factory=AlertsPolicy)
     digest: DigestPolicy = field(default_factory=DigestPolicy)
-
-
-def load_policy(path: str | Path | None) -> Policy:
-    """Read and check the policy file; no path means all defaults."""
-    if not path:
-        return Policy()
-    try:
-        raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise PolicyError(
-            f"POLICY_FILE {path}: cannot be read ({exc.strerror})"
-        ) from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise PolicyError(f"POLICY_FILE {path}: not valid TOML ({exc})") from exc
-    return policy_from_mapping(raw)
-
-
-def policy_from_mapping(raw: Mapping[str, Any]) -> Policy:
-    """Build a Policy from parsed TOML, naming the first bad key."""
-    policy = _build(Policy, raw, prefix="")
-    _check_rules(policy)
-    return policy
-
-
-# (key, test, message): limits that types alone do not express.
-_RULES: tuple[tuple[str, Any, str], ...] = (
-    ("firm.timezone", lambda p: _is_zone(p.firm.timezone), "unknown time zone"),
-    (
-        "routing.mode",
-        lambda p: p.routing.mode in ROUTING_MODES,
-        "must be one of " + ", ".join(ROUTING_MODES),
-    ),
-    ("spacing.min_hours", lambda p: p.spacing.min_hours >= 0, "must be zero or more"),
-    (
-        "thank_you.delay_minutes",
-        lambda p: p.thank_you.delay_minutes >= 0,
-        "must be zero or more",
-    ),
-    (
-        "thank_you.stale_after_hours",
-        lambda p: p.thank_you.stale_after_hours > 0,
-        "must be more than zero",
-    ),
-    (
-        "handwritten_note.delay_hours",
-        lambda p: p.handwritten_note.delay_hours >= 0,
-        "must be zero or more",
-    ),
-    (
-        "handwritten_note.post_within_days",
-        lambda p: p.handwritten_note.post_within_days > 0,
-        "must be more than zero",
-    ),
-    (
-        "handwritten_note.stale_after_hours",
-        lambda p: p.handwritten_note.stale_after_hours > 0,
-        "must be more than zero",
-    ),
-    (
-        "check_in.days_after_deadline",
-        lambda p: p.check_in.days_after_deadline >= 3,
-        "must be at least 3: a check-in never comes sooner",
-    ),
-    (
-        "check_in.default_deadline_days",
-        lambda p: p.check_in.default_deadline_days > 0,
-        "must be more than zero",
-    ),
-    (
-        "check_in.stale_after_hours",
-        lambda p: p.check_in.stale_after_hours > 0,
-        "must be more than zero",
-    ),
-    (
-        "move_on.days_after_check_in",
-        lambda p: p.move_on.days_after_check_in > 0,
-        "must be more than zero",
-    ),
-    (
-        "move_on.stale_after_hours",
-        lambda p: p.move_on.stale_after_hours > 0,
-        "must be more than zero",
-    ),
-    (
-        "business_days.weekdays",
-        lambda p: (
-            bool(p.business_days.weekdays)
-            and set(p.business_days.weekdays) <= set(range(1, 8))
-        ),
-        "must list ISO weekdays, 1 (Monday) to 7 (Sunday)",
-    ),
-    ("retention.days", lambda p: p.retention.days > 0, "must be more than zero"),
-    (
-        "alerts.chat_webhook_url",
-        lambda p: (
-            not p.alerts.chat_webhook_url
-            or chat_url_allowed(p.alerts.chat_webhook_url, p.alerts.chat_allowed_hosts)
-        ),
-        "must be an https URL on one of alerts.chat_allowed_hosts",
-    ),
-    (
-        "digest.no_news_days",
-        lambda p: p.digest.no_news_days > 0,
-        "must be more than zero",
-    ),
-)
+    sources: SourcesPolicy = field(default_factory=SourcesPolicy)
 
 
 def chat_url_allowed(url: str, allowed_hosts: tuple[str, ...]) -> bool:
     """True for an https URL whose host is on the allow-list."""
     parts = urlsplit(url)
     return parts.scheme == "https" and (parts.hostname or "") in allowed_hosts
-
-
-def _check_rules(policy: Policy) -> None:
-    for key, test, message in _RULES:
-        if not test(policy):
-            raise PolicyError(f"{key}: {message}")
-
-
-def _build(cls: type, raw: Any, prefix: str) -> Any:
-    if not isinstance(raw, Mapping):
-        raise PolicyError(f"{prefix.rstrip('.')}: must be a table")
-    hints = get_type_hints(cls)
-    known = {f.name for f in fields(cls)}
-    for key in raw:
-        if key not in known:
-            raise PolicyError(f"{prefix}{key}: unknown key")
-    values = {
-        name: _convert(hints[name], value, f"{prefix}{name}")
-        for name, value in raw.items()
-    }
-    return cls(**values)
-
-
-def _convert(kind: Any, value: Any, key: str) -> Any:
-    if isinstance(kind, type) and is_dataclass(kind):
-        return _build(kind, value, prefix=f"{key}.")
-    if get_origin(kind) is tuple:
-        if not isinstance(value, list):
-            raise PolicyError(f"{key}: must be a list")
-        item_kind = get_args(kind)[0]
-        return tuple(
-            _convert(item_kind, item, f"{key}[{n}]") for n, item in enumerate(value)
-        )
-    if kind is time:
-        return _parse_clock_time(value, key)
-    if kind is date:
-        return _parse_date(value, key)
-    # bool is an int in Python; a policy that says `delay_minutes = true` is a mistake.
-    if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
-        raise PolicyError(f"{key}: must be a whole number")
-    if kind is str and not isinstance(value, str):
-        raise PolicyError(f"{key}: must be a string")
-    if kind is bool and not isinstance(value, bool):
-        raise PolicyError(f"{key}: must be true or false")
-    return value
-
-
-def _parse_clock_time(value: Any, key: str) -> time:
-    if isinstance(value, time):
-        return value
-    if isinstance(value, str):
-        try:
-            return time.fromisoformat(value)
-        except ValueError:
-            pass
-    raise PolicyError(f'{key}: must be a time of day such as "21:00"')
-
-
-def _parse_date(value: Any, key: str) -> date:
-    if isinstance(value, date) and not isinstance(value, datetime):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise PolicyError(f"{key}: must be a date such as 2026-12-25")
-
-
-def _is_zone(name: str) -> bool:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return False
-    return True

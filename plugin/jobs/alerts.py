@@ -7,27 +7,24 @@ from email.message import EmailMessage
 from email.utils import formataddr
 from typing import Any
 
-from flask import current_app, render_template
+from flask import render_template
 from sqlalchemy import select
 
 from plugin import clock
+from plugin.cadence.steps import Step
+from plugin.config import firm_policy
 from plugin.extensions import db
 from plugin.extensions.queues import next_try
 from plugin.mail.chat import post_to_chat
+from plugin.mail.links import external_url
 from plugin.mail.messages import send, staff_message
 from plugin.mail.transport import DeliveryError, RetryableDeliveryError
 from plugin.models import Alert, AlertStatus, Touchpoint, TouchpointStatus
-from plugin.operations.planning import zone_of
+from plugin.models.zones import zone_of
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
-STEP_NAMES = {
-    "thank_you": "thank-you coaching",
-    "handwritten_note": "handwritten-note suggestion",
-    "check_in": "check-in",
-    "move_on": "move-on",
-}
 
 
 def deliver_alert(alert_id: int, queued_at: str | None = None) -> None:
@@ -61,7 +58,7 @@ def alert_context(alert: Alert) -> dict[str, Any]:
     """What the recruiter needs to act: who, which role, how long, what next."""
     application = alert.application
     candidate = application.candidate
-    zone = zone_of(application, current_app.config["POLICY"])
+    zone = zone_of(application, firm_policy())
     today = clock.now().astimezone(zone).date()
     offer = alert.competing_offer
     next_step = db.session.scalars(
@@ -70,21 +67,21 @@ def alert_context(alert: Alert) -> dict[str, Any]:
         .order_by(Touchpoint.due_at)
         .limit(1)
     ).first()
-    name = " ".join(p for p in (candidate.first_name, candidate.last_name) if p)
     return {
-        "candidate_name": name or f"Candidate {candidate.id}",
+        "candidate_name": candidate.display_name,
         "job_title": application.job_title,
         "employer": application.employer_name,
         "other_employer": offer.employer_name if offer else None,
         "offer_deadline": offer.offer_deadline if offer else None,
         "days_left": (offer.offer_deadline - today).days if offer else None,
-        "next_step": STEP_NAMES.get(next_step.step) if next_step else None,
+        "next_step": Step(next_step.step).staff_name if next_step else None,
         "next_step_due": next_step.due_at.astimezone(zone) if next_step else None,
         "paused": application.is_paused(clock.now()),
-        "application_url": f"{current_app.config['BASE_URL']}/dashboard/applications/"
-        f"{application.id}",
+        "application_url": external_url(
+            "dashboard.application", application_id=application.id
+        ),
         "alert": alert,
-        "firm": current_app.config["POLICY"].firm,
+        "firm": firm_policy().firm,
     }
 
 
@@ -116,7 +113,7 @@ def _retry_later(alert: Alert, exc: Exception) -> None:
 
 
 def _post_chat(alert: Alert, context: dict[str, Any]) -> None:
-    policy = current_app.config["POLICY"]
+    policy = firm_policy()
     url = alert.recruiter.chat_webhook_url or policy.alerts.chat_webhook_url
     if not url:
         return

@@ -6,12 +6,12 @@ import logging
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 
-from flask import current_app
 from sqlalchemy import select, update
 
 from plugin import clock
 from plugin.cadence.send import Action, SendDecision, decide_send
 from plugin.cadence.steps import Step
+from plugin.config import firm_policy
 from plugin.extensions import db, rows_changed
 from plugin.extensions.queues import next_try
 from plugin.mail.messages import (
@@ -26,7 +26,13 @@ from plugin.mail.transport import (
     RetryableDeliveryError,
     UnknownOutcomeError,
 )
-from plugin.models import Candidate, EmailStatus, OutboundEmail, TouchpointStatus
+from plugin.models import (
+    Candidate,
+    EmailStatus,
+    OutboundEmail,
+    TimelineKind,
+    TouchpointStatus,
+)
 from plugin.operations.planning import (
     add_to_timeline,
     facts_for,
@@ -108,7 +114,7 @@ def check_rules(email: OutboundEmail) -> SendDecision:
         return SendDecision(Action.SEND)  # an answer to the candidate: it goes at once
     if touchpoint.status != TouchpointStatus.QUEUED:
         return SendDecision(Action.SKIP, f"the step is {touchpoint.status}")
-    policy = current_app.config["POLICY"]
+    policy = firm_policy()
     others = [tp for tp in touchpoints_of(application.id) if tp.id != touchpoint.id]
     return decide_send(
         Step(touchpoint.step),
@@ -125,7 +131,7 @@ def _defer(email: OutboundEmail, decision: SendDecision) -> None:
     email.next_attempt_at, email.enqueued_at = until, None
     add_to_timeline(
         email.application_id,
-        "deferred",
+        TimelineKind.DEFERRED,
         email.touchpoint,
         f"{decision.reason}; next try {until.isoformat()}",
     )
@@ -172,7 +178,7 @@ def _send(email: OutboundEmail, message: EmailMessage) -> None:
         email.status, email.last_error = EmailStatus.UNKNOWN, str(exc)
         add_to_timeline(
             email.application_id,
-            "unknown",
+            TimelineKind.UNKNOWN,
             email.touchpoint,
             "the mail server gave no answer; an operator should check",
         )
@@ -199,9 +205,9 @@ def _retry_later(email: OutboundEmail, error: str) -> None:
 
 # What the timeline calls each final state.
 _TIMELINE_KIND = {
-    EmailStatus.SENT: "sent",
-    EmailStatus.SKIPPED: "skipped",
-    EmailStatus.FAILED: "failed",
+    EmailStatus.SENT: TimelineKind.SENT,
+    EmailStatus.SKIPPED: TimelineKind.SKIPPED,
+    EmailStatus.FAILED: TimelineKind.FAILED,
 }
 
 

@@ -7,12 +7,14 @@ from datetime import date
 from email.message import EmailMessage
 from email.utils import formataddr
 
-from flask import current_app, render_template
+from flask import render_template
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from plugin import clock
+from plugin.config import firm_policy
 from plugin.extensions import db, rows_changed
+from plugin.mail.links import external_url
 from plugin.mail.messages import send, staff_message
 from plugin.mail.transport import DeliveryError, RetryableDeliveryError
 from plugin.models import Alert, AlertStatus, Digest, Recruiter
@@ -86,8 +88,8 @@ def _message(recruiter: Recruiter, content: DigestContent) -> EmailMessage:
     context = {
         "content": content,
         "recruiter": recruiter,
-        "firm": current_app.config["POLICY"].firm,
-        "dashboard_url": f"{current_app.config['BASE_URL']}/dashboard",
+        "firm": firm_policy().firm,
+        "dashboard_url": external_url("dashboard.applications"),
     }
     items = f"{content.total} item{'s' if content.total != 1 else ''}"
     return staff_message(

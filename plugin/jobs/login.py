@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from flask import current_app, render_template
+from flask import render_template
 
+from plugin.config import firm_policy
 from plugin.extensions import db
+from plugin.mail.links import external_url
 from plugin.mail.messages import send, staff_message
 from plugin.models import LoginLink, User
 from plugin.operations.accounts import LOGIN_LIFETIME, login_token
@@ -17,13 +19,13 @@ def send_login_email(link_id: int) -> None:
         return
     user = db.session.get(User, link.user_id)
     assert user is not None
-    url = f"{current_app.config['BASE_URL']}/login/{login_token(link_id)}"
+    url = external_url("auth.confirm_login", token=login_token(link_id))
     minutes = int(LOGIN_LIFETIME.total_seconds() // 60)
     text = render_template(
         "email/login_link.txt",
         url=url,
         minutes=minutes,
-        firm=current_app.config["POLICY"].firm,
+        firm=firm_policy().firm,
     )
     message = staff_message(
         user.email, "Your sign-in link for Follow-Up Coach", text, None, link_id

@@ -11,10 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import ColumnElement, insert, or_, select, update
 
 from plugin import clock
+from plugin.config import firm_policy
 from plugin.extensions import db, rows_changed
 from plugin.extensions.queues import (
     ALERTS_QUEUE,
@@ -72,9 +72,7 @@ def run_tick(batch_size: int = BATCH_SIZE) -> TickReport:
     report.emails_queued = _in_batches(queue_due_emails, at, batch_size)
     report.alerts_queued = _in_batches(queue_due_alerts, at, batch_size)
     report.digests_queued = queue_due_digests(at)
-    report.bodies_purged = purge_expired_bodies(
-        at, current_app.config["POLICY"].retention.days
-    )
+    report.bodies_purged = purge_expired_bodies(at, firm_policy().retention.days)
     log.info("tick at %s: %s", at.isoformat(), report)
     return report
 

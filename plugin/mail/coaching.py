@@ -10,16 +10,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
-from flask import current_app
-
 from plugin import clock
 from plugin.cadence.deadlines import effective_deadline
 from plugin.cadence.rounds import group_rounds
 from plugin.cadence.steps import InterviewFacts, Step
+from plugin.config import firm_policy
 from plugin.config.policy import Policy
 from plugin.mail.links import plan_url, unsubscribe_url
 from plugin.models import Application, Interview, OutboundEmail
-from plugin.operations.planning import zone_of
+from plugin.models.zones import zone_of
 
 
 @dataclass(frozen=True)
@@ -34,7 +33,7 @@ class Person:
 def context_for(email: OutboundEmail) -> dict[str, Any]:
     """Everything the email's templates need, for its step or answer."""
     application = email.application
-    policy: Policy = current_app.config["POLICY"]
+    policy: Policy = firm_policy()
     zone = zone_of(application, policy)
     slot = email.touchpoint.slot if email.touchpoint else ""
     base = _common(application, policy)

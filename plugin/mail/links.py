@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import current_app
 from itsdangerous import (
@@ -87,13 +88,25 @@ def read_token(purpose: str, token: str) -> int:
     return int(payload["a"])
 
 
+def external_url(endpoint: str, **values: Any) -> str:
+    """An absolute link under BASE_URL, built from the route's own declaration.
+
+    Emails are built in jobs, and inline jobs may run inside someone else's
+    request: bind to BASE_URL, never to the current request's host.
+    """
+    base = urlsplit(current_app.config["BASE_URL"])
+    adapter = current_app.url_map.bind(
+        base.netloc, script_name=base.path or "/", url_scheme=base.scheme
+    )
+    return adapter.build(endpoint, values, force_external=True)
+
+
 def plan_url(application_id: int) -> str:
     """The candidate's plan page for one application."""
-    token = make_token(PLAN_PAGE, application_id)
-    return f"{current_app.config['BASE_URL']}/plan/{token}"
+    return external_url("plan.show", token=make_token(PLAN_PAGE, application_id))
 
 
 def unsubscribe_url(application_id: int) -> str:
     """The one-click unsubscribe link for one application."""
     token = make_token(UNSUBSCRIBE, application_id)
-    return f"{current_app.config['BASE_URL']}/unsubscribe/{token}"
+    return external_url("unsubscribe.confirm", token=token)

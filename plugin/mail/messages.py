@@ -10,6 +10,7 @@ from email.utils import format_datetime, formataddr, parseaddr
 from flask import current_app, render_template
 
 from plugin import clock
+from plugin.config import firm_policy
 from plugin.config.policy import Policy
 from plugin.mail.coaching import context_for
 from plugin.mail.links import unsubscribe_url
@@ -29,7 +30,7 @@ class RenderedEmail:
 def render_email(email: OutboundEmail) -> RenderedEmail:
     """Render the email's template with the facts we hold right now."""
     context = context_for(email)
-    context["firm"] = current_app.config["POLICY"].firm
+    context["firm"] = firm_policy().firm
     return RenderedEmail(
         subject=context["subject"],
         text=render_template(f"email/{email.template}.txt", **context),
@@ -49,7 +50,7 @@ def build_message(
     message["To"] = formataddr(
         (_full_name(candidate.first_name, candidate.last_name), candidate.email or "")
     )
-    reply_to = _reply_to(email, current_app.config["POLICY"])
+    reply_to = _reply_to(email, firm_policy())
     if reply_to:
         message["Reply-To"] = reply_to
     message["Message-ID"] = message_id

@@ -19,7 +19,14 @@ from plugin.models.recruiting import (
     LoginLink,
     User,
 )
-from plugin.models.touchpoint import Step, TimelineEntry, Touchpoint, TouchpointStatus
+from plugin.models.sources import ConnectionState, SourceState
+from plugin.models.touchpoint import (
+    Step,
+    TimelineEntry,
+    TimelineKind,
+    Touchpoint,
+    TouchpointStatus,
+)
 
 __all__ = [
     "Alert",
@@ -32,6 +39,7 @@ __all__ = [
     "ApplicationStatus",
     "Candidate",
     "CompetingOffer",
+    "ConnectionState",
     "EmailStatus",
     "InboxEvent",
     "InboxStatus",
@@ -40,8 +48,10 @@ __all__ = [
     "Interviewer",
     "OutboundEmail",
     "Recruiter",
+    "SourceState",
     "Step",
     "TimelineEntry",
+    "TimelineKind",
     "Touchpoint",
     "TouchpointStatus",
 ]

@@ -56,3 +56,9 @@ class Candidate(db.Model):  # type: ignore[name-defined]
     )
 
     applications: Mapped[list[Application]] = relationship(back_populates="candidate")
+
+    @property
+    def display_name(self) -> str:
+        """First and last name as known, else a neutral label with our id."""
+        name = " ".join(part for part in (self.first_name, self.last_name) if part)
+        return name or f"Candidate {self.id}"

@@ -14,7 +14,7 @@ from plugin.extensions import db
 from plugin.models.application import Application
 from plugin.models.types import UTCDateTime
 
-__all__ = ["Step", "TimelineEntry", "Touchpoint", "TouchpointStatus"]
+__all__ = ["Step", "TimelineEntry", "TimelineKind", "Touchpoint", "TouchpointStatus"]
 
 
 class TouchpointStatus(enum.StrEnum):
@@ -31,6 +31,28 @@ class TouchpointStatus(enum.StrEnum):
     SKIPPED = "skipped"
     CANCELLED = "cancelled"
     DONE = "done"
+
+
+class TimelineKind(enum.StrEnum):
+    """What one line of an application's timeline records."""
+
+    PLANNED = "planned"
+    MOVED = "moved"
+    CANCELLED = "cancelled"
+    DEFERRED = "deferred"
+    SENT = "sent"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+    UNKNOWN = "unknown"
+    RESOLVED = "resolved"
+    DEADLINE = "deadline"
+    REPORT = "report"
+    DONE = "done"
+    PAUSED = "paused"
+    RESUMED = "resumed"
+    STOPPED = "stopped"
+    REASSIGNED = "reassigned"
+    ERASED = "erased"
 
 
 class Touchpoint(db.Model):  # type: ignore[name-defined]
@@ -78,8 +100,7 @@ class TimelineEntry(db.Model):  # type: ignore[name-defined]
     )
     touchpoint_id: Mapped[int | None] = mapped_column(ForeignKey("touchpoints.id"))
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
-    # planned, moved, cancelled, deferred, sent, skipped, failed, deadline, status
-    kind: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(20))  # a TimelineKind
     step: Mapped[str | None] = mapped_column(String(30))
     slot: Mapped[str | None] = mapped_column(String(40))
     detail: Mapped[str] = mapped_column(Text)

@@ -10,10 +10,8 @@ import hashlib
 import secrets
 from collections.abc import Callable
 from datetime import timedelta
-from functools import wraps
 from typing import Any, TypeVar
 
-from flask import g, redirect, request, session, url_for
 from itsdangerous import BadSignature
 from sqlalchemy import Select, func, select, update
 
@@ -118,26 +116,6 @@ def user_for_api_token(token: str) -> User | None:
 
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def current_user() -> User | None:
-    """The user of this browser session, if logged in."""
-    if "user" not in g:
-        user_id = session.get("user_id")
-        g.user = db.session.get(User, user_id) if isinstance(user_id, int) else None
-    return g.user
-
-
-def login_required(view: View) -> View:
-    """Send anyone not logged in to the login page."""
-
-    @wraps(view)
-    def wrapped(*args: Any, **kwargs: Any) -> Any:
-        if current_user() is None:
-            return redirect(url_for("dashboard.login", next=request.path))
-        return view(*args, **kwargs)
-
-    return wrapped  # type: ignore[return-value]
 
 
 def visible_applications(user: User) -> Select[tuple[Application]]:

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import current_app
 from sqlalchemy import select
 
 from plugin import clock
+from plugin.config import firm_policy
 from plugin.extensions import db
 from plugin.extensions.queues import DELIVER_EMAILS, MAIL_QUEUE, enqueue_many
 from plugin.models import (
@@ -20,6 +20,7 @@ from plugin.models import (
     Candidate,
     CompetingOffer,
     OutboundEmail,
+    TimelineKind,
     Touchpoint,
     TouchpointStatus,
 )
@@ -53,7 +54,7 @@ def report_competing_offer(
     who = f" from {employer}" if employer else ""
     add_to_timeline(
         application.id,
-        "report",
+        TimelineKind.REPORT,
         None,
         f"the candidate reported a competing offer{who}, "
         f"deciding by {deadline.isoformat()}",
@@ -67,17 +68,17 @@ def report_heard_back(application: Application, outcome: str) -> None:
     application.heard_back_at = clock.now()
     application.heard_back_outcome = outcome
     news = f"heard back from the employer: {HEARD_BACK_OUTCOMES[outcome]}"
-    add_to_timeline(application.id, "report", None, f"the candidate {news}")
+    add_to_timeline(application.id, TimelineKind.REPORT, None, f"the candidate {news}")
     # An offer needs the recruiter now; other news can wait for the digest.
     alert = alert_news(application, "heard_back", news, urgent=outcome == "offer")
-    replan(application, current_app.config["POLICY"])
+    replan(application, firm_policy())
     _answer(application, REPORT_RECEIVED, [alert] if alert else [])
 
 
 def report_deadline(application: Application, deadline: date) -> None:
     """The employer told the candidate when they will decide: re-plan the check-in."""
     set_decision_deadline(application, deadline, "candidate")
-    replan(application, current_app.config["POLICY"])
+    replan(application, firm_policy())
     _answer(application, REPORT_RECEIVED)
 
 
@@ -90,8 +91,10 @@ def mark_step_done(application: Application, touchpoint_id: int) -> bool:
         return False
     touchpoint.status = TouchpointStatus.DONE
     touchpoint.reason = "the candidate marked it done"
-    add_to_timeline(application.id, "done", touchpoint, "the candidate marked it done")
-    replan(application, current_app.config["POLICY"])
+    add_to_timeline(
+        application.id, TimelineKind.DONE, touchpoint, "the candidate marked it done"
+    )
+    replan(application, firm_policy())
     db.session.commit()
     return True
 
@@ -104,16 +107,18 @@ def pause(
     detail = (
         f"paused until {until.date().isoformat()}" if until else "paused until resumed"
     )
-    add_to_timeline(application.id, "paused", None, f"the {who} {detail}")
-    replan(application, current_app.config["POLICY"])
+    add_to_timeline(application.id, TimelineKind.PAUSED, None, f"the {who} {detail}")
+    replan(application, firm_policy())
     db.session.commit()
 
 
 def resume(application: Application, who: str = "candidate") -> None:
     """Take up the coaching again; steps now too late are skipped, not sent."""
     application.paused_at = application.paused_until = None
-    add_to_timeline(application.id, "resumed", None, f"the {who} resumed coaching")
-    replan(application, current_app.config["POLICY"])
+    add_to_timeline(
+        application.id, TimelineKind.RESUMED, None, f"the {who} resumed coaching"
+    )
+    replan(application, firm_policy())
     db.session.commit()
 
 
@@ -123,7 +128,7 @@ def stop_application(application: Application, how: str) -> None:
         application.emails_stopped_at = clock.now()
         add_to_timeline(
             application.id,
-            "stopped",
+            TimelineKind.STOPPED,
             None,
             f"the candidate stopped emails for this application ({how})",
         )
@@ -133,7 +138,7 @@ def stop_application(application: Application, how: str) -> None:
             "stopped coaching emails for this role",
             urgent=False,
         )
-        replan(application, current_app.config["POLICY"])
+        replan(application, firm_policy())
     db.session.commit()
 
 
@@ -144,7 +149,7 @@ def stop_everything(candidate: Candidate, how: str) -> None:
         for application in candidate.applications:
             add_to_timeline(
                 application.id,
-                "stopped",
+                TimelineKind.STOPPED,
                 None,
                 f"the candidate opted out of all emails ({how})",
             )
@@ -154,7 +159,7 @@ def stop_everything(candidate: Candidate, how: str) -> None:
                 "opted out of all coaching emails",
                 urgent=False,
             )
-            replan(application, current_app.config["POLICY"])
+            replan(application, firm_policy())
     db.session.commit()
 
 

@@ -11,12 +11,13 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import contains_eager
 
+from plugin.config import firm_policy
 from plugin.extensions import db
 from plugin.mail.coaching import role_phrase
+from plugin.mail.links import external_url
 from plugin.models import (
     Alert,
     AlertStatus,
@@ -80,12 +81,12 @@ class DigestContent:
 def recruiter_zone(recruiter: Recruiter | None) -> tzinfo:
     """The recruiter's zone, else the firm's."""
     name = recruiter.timezone if recruiter and recruiter.timezone else None
-    return ZoneInfo(name or current_app.config["POLICY"].firm.timezone)
+    return ZoneInfo(name or firm_policy().firm.timezone)
 
 
 def recruiters_due_a_digest(at: datetime) -> list[tuple[int, date]]:
     """(recruiter, local day) pairs whose morning hour has come and have no digest."""
-    send_at: time = current_app.config["POLICY"].digest.send_at
+    send_at: time = firm_policy().digest.send_at
     due = []
     for recruiter in db.session.scalars(select(Recruiter)):
         local = at.astimezone(recruiter_zone(recruiter))
@@ -134,13 +135,12 @@ def _open_applications(recruiter_id: int) -> Select[Any]:
 
 def _item(application: Application, detail: str) -> DigestItem:
     candidate: Candidate = application.candidate
-    name = " ".join(p for p in (candidate.first_name, candidate.last_name) if p)
     return DigestItem(
         application.id,
-        name or f"Candidate {candidate.id}",
+        candidate.display_name,
         role_phrase(application.job_title, application.employer_name),
         detail,
-        f"{current_app.config['BASE_URL']}/dashboard/applications/{application.id}",
+        external_url("dashboard.application", application_id=application.id),
     )
 
 
@@ -180,7 +180,7 @@ def _overdue(recruiter_id: int, today: date) -> list[DigestItem]:
 
 
 def _stalled(recruiter_id: int, at: datetime) -> list[DigestItem]:
-    days = current_app.config["POLICY"].digest.no_news_days
+    days = firm_policy().digest.no_news_days
     moved_on = (
         select(Touchpoint.application_id)
         .where(Touchpoint.step == "move_on", Touchpoint.status == "sent")

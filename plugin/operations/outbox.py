@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from plugin import clock
 from plugin.extensions import db
-from plugin.models import EmailStatus, OutboundEmail, TouchpointStatus
+from plugin.models import EmailStatus, OutboundEmail, TimelineKind, TouchpointStatus
 from plugin.operations.planning import add_to_timeline
 
 
@@ -23,5 +23,7 @@ def settle_unknown(email: OutboundEmail, delivered: bool) -> None:
             None,
         )
         detail = "found not delivered; it will be tried again"
-    add_to_timeline(email.application_id, "resolved", email.touchpoint, detail)
+    add_to_timeline(
+        email.application_id, TimelineKind.RESOLVED, email.touchpoint, detail
+    )
     db.session.commit()

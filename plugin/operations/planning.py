@@ -7,14 +7,12 @@ writes the plan back, recording every change on the application's timeline.
 from __future__ import annotations
 
 from datetime import date, datetime, tzinfo
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
 from plugin import clock
 from plugin.cadence.plan import plan_cadence
 from plugin.cadence.steps import ApplicationFacts, DoneStep, InterviewFacts, Plan, Step
-from plugin.cadence.timing import candidate_zone
 from plugin.config.policy import Policy
 from plugin.extensions import db
 from plugin.models import (
@@ -22,10 +20,12 @@ from plugin.models import (
     EmailStatus,
     OutboundEmail,
     TimelineEntry,
+    TimelineKind,
     Touchpoint,
     TouchpointStatus,
 )
 from plugin.models.types import UTCDateTime
+from plugin.models.zones import employer_zone_of, zone_of
 
 # Touchpoints in these states are settled: the planner never changes them.
 SETTLED = (
@@ -35,23 +35,6 @@ SETTLED = (
     TouchpointStatus.DONE,
 )
 COACHING_TEMPLATES = tuple(step.value for step in Step)
-
-
-def zone_of(application: Application, policy: Policy) -> tzinfo:
-    """The candidate's zone for this application (DESIGN's fallback chain)."""
-    return candidate_zone(
-        application.candidate.timezone,
-        application.employer_timezone,
-        (i.utc_offset_minutes for i in application.interviews if i.is_held),
-        policy.firm.timezone,
-    )
-
-
-def employer_zone_of(application: Application, policy: Policy) -> tzinfo:
-    """The employer's zone, else the candidate's (the deadline is theirs)."""
-    if application.employer_timezone:
-        return ZoneInfo(application.employer_timezone)
-    return zone_of(application, policy)
 
 
 def facts_for(
@@ -120,7 +103,7 @@ def replan(application: Application, policy: Policy) -> Plan:
             db.session.flush()
             add_to_timeline(
                 application.id,
-                "planned",
+                TimelineKind.PLANNED,
                 touchpoint,
                 _due_text(step.due_at, step.reason, facts.candidate_zone),
             )
@@ -131,7 +114,11 @@ def replan(application: Application, policy: Policy) -> Plan:
             if touchpoint.status == TouchpointStatus.CANCELLED or (
                 touchpoint.due_at != step.due_at
             ):
-                kind = "planned" if touchpoint.status == "cancelled" else "moved"
+                kind = (
+                    TimelineKind.PLANNED
+                    if touchpoint.status == TouchpointStatus.CANCELLED
+                    else TimelineKind.MOVED
+                )
                 add_to_timeline(
                     application.id,
                     kind,
@@ -145,7 +132,7 @@ def replan(application: Application, policy: Policy) -> Plan:
         if touchpoint.status == TouchpointStatus.PLANNED:
             reason = plan.skip_reason(Step(step_name), slot) or "no longer needed"
             touchpoint.status, touchpoint.reason = TouchpointStatus.CANCELLED, reason
-            add_to_timeline(application.id, "cancelled", touchpoint, reason)
+            add_to_timeline(application.id, TimelineKind.CANCELLED, touchpoint, reason)
     _record_new_skips(application.id, plan, touchpoints)
     return plan
 
@@ -158,7 +145,7 @@ def _record_new_skips(
     logged = set(
         db.session.execute(
             select(TimelineEntry.step, TimelineEntry.slot).filter_by(
-                application_id=application_id, kind="skipped"
+                application_id=application_id, kind=TimelineKind.SKIPPED
             )
         ).tuples()
     )
@@ -168,7 +155,7 @@ def _record_new_skips(
             db.session.add(
                 TimelineEntry(
                     application_id=application_id,
-                    kind="skipped",
+                    kind=TimelineKind.SKIPPED,
                     step=skipped.step,
                     slot=skipped.slot,
                     detail=skipped.reason,
@@ -177,7 +164,7 @@ def _record_new_skips(
 
 
 def add_to_timeline(
-    application_id: int, kind: str, touchpoint: Touchpoint | None, detail: str
+    application_id: int, kind: TimelineKind, touchpoint: Touchpoint | None, detail: str
 ) -> None:
     """Add one line to the application's timeline."""
     db.session.add(
@@ -207,7 +194,7 @@ def set_decision_deadline(
         if deadline
         else f"decision deadline cleared by the {source}"
     )
-    add_to_timeline(application.id, "deadline", None, detail)
+    add_to_timeline(application.id, TimelineKind.DEADLINE, None, detail)
 
 
 def last_coaching_at(candidate_id: int, excluding_email_id: int) -> datetime | None:

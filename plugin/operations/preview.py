@@ -5,27 +5,26 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import select
 
 from plugin.cadence.plan import plan_cadence
+from plugin.config import app_settings, firm_policy
 from plugin.extensions import db
 from plugin.models import Application, TimelineEntry
+from plugin.models.zones import employer_zone_of, zone_of
 from plugin.operations.events import apply_event
 from plugin.operations.planning import (
     SETTLED,
-    employer_zone_of,
     facts_for,
     replan,
     touchpoints_of,
-    zone_of,
 )
 from webhooks import WebhookSource
 
 
 def preview_application(application: Application) -> dict[str, Any]:
     """Past and planned steps, in the candidate's and the employer's local times."""
-    policy = current_app.config["POLICY"]
+    policy = firm_policy()
     touchpoints = touchpoints_of(application.id)
     plan = plan_cadence(facts_for(application, touchpoints, policy), policy)
     candidate_zone = zone_of(application, policy)
@@ -66,10 +65,10 @@ def preview_application(application: Application) -> dict[str, Any]:
 
 def preview_event(source: WebhookSource, payload: Any) -> list[dict[str, Any]]:
     """What the plan would be if this event were applied; nothing is kept."""
-    policy = current_app.config["POLICY"]
+    policy = firm_policy()
     try:
         previews = []
-        for canonical in source.normalise(payload):
+        for canonical in source.normalise(payload, app_settings()):
             application = apply_event(source.name, canonical)
             replan(application, policy)
             previews.append(preview_application(application))

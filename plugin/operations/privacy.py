@@ -14,6 +14,7 @@ from plugin.models import (
     CompetingOffer,
     InboxEvent,
     OutboundEmail,
+    TimelineKind,
 )
 from plugin.operations.planning import add_to_timeline
 
@@ -46,7 +47,10 @@ def forget_candidate(candidate: Candidate) -> None:
         )
     for application_id in application_ids:
         add_to_timeline(
-            application_id, "erased", None, "the candidate's personal data was erased"
+            application_id,
+            TimelineKind.ERASED,
+            None,
+            "the candidate's personal data was erased",
         )
     db.session.commit()
 

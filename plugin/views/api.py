@@ -10,20 +10,23 @@ from typing import Any
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
-from flask import Blueprint, Response, abort, current_app, g, jsonify, request
+from flask import Blueprint, Response, abort, g, jsonify, request
 from marshmallow import ValidationError
 
 from plugin import clock
+from plugin.config import firm_policy
 from plugin.extensions import db
 from plugin.models import Application, User
+from plugin.models.zones import zone_of
 from plugin.operations import actions
 from plugin.operations.accounts import (
     application_for_user,
     recruiter_of,
     user_for_api_token,
 )
+from plugin.operations.applications import application_rows
 from plugin.operations.digest import build_digest
-from plugin.operations.planning import replan, set_decision_deadline, zone_of
+from plugin.operations.planning import replan, set_decision_deadline
 from plugin.operations.preview import preview_application
 from plugin.schemas.api import (
     ApplicationDetail,
@@ -33,8 +36,7 @@ from plugin.schemas.api import (
     ErrorOutput,
     PauseInput,
 )
-from plugin.views.dashboard import application_rows
-from plugin.views.errors import error_response
+from plugin.views.common import error_response
 from webhooks.fields import flatten_errors
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -80,9 +82,7 @@ def pause(application_id: int) -> Answer:
     data = _load(PauseInput(), request.get_json(silent=True) or {})
     until = None
     if data["until"] is not None:
-        until = datetime.combine(
-            data["until"], time(0), zone_of(found, current_app.config["POLICY"])
-        )
+        until = datetime.combine(data["until"], time(0), zone_of(found, firm_policy()))
     actions.pause(found, until, who="recruiter")
     return get_application(application_id)
 
@@ -100,7 +100,7 @@ def put_deadline(application_id: int) -> Answer:
     found = _visible(application_id)
     data = _load(DeadlineInput(), request.get_json(silent=True))
     set_decision_deadline(found, data["decision_deadline"], "recruiter")
-    replan(found, current_app.config["POLICY"])
+    replan(found, firm_policy())
     db.session.commit()
     return get_application(application_id)
 

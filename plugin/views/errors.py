@@ -3,22 +3,13 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, render_template, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
+from plugin.views.common import error_response
+
 log = logging.getLogger(__name__)
-
-
-def error_response(
-    status: int, code: str, message: str, fields: dict[str, list[str]] | None = None
-) -> tuple[Response, int]:
-    """The one shape of every error body: code, message and the fields at fault."""
-    body: dict[str, Any] = {"error": code, "message": message}
-    if fields:
-        body["fields"] = fields
-    return jsonify(body), status
 
 
 def register(app: Flask) -> None:

@@ -7,7 +7,6 @@ from typing import Any
 
 from flask import (
     Blueprint,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -16,13 +15,15 @@ from flask import (
 from werkzeug.wrappers import Response as BaseResponse
 
 from plugin import clock
-from plugin.extensions import db
+from plugin.cadence.steps import Step
+from plugin.config import firm_policy
 from plugin.mail.coaching import role_phrase
-from plugin.mail.links import PLAN_PAGE, BadLink, read_token
 from plugin.models import Application, Touchpoint, TouchpointStatus
+from plugin.models.zones import zone_of
 from plugin.operations import actions
-from plugin.operations.planning import touchpoints_of, zone_of
+from plugin.operations.planning import touchpoints_of
 from plugin.operations.privacy import forget_candidate
+from plugin.views.common import LinkProblem, Page, application_for, link_problem
 from plugin.views.forms import (
     CompetingOfferForm,
     ConfirmForm,
@@ -35,12 +36,6 @@ from plugin.views.forms import (
 
 bp = Blueprint("plan", __name__)
 
-STEP_LABELS = {
-    "thank_you": "Thank-you notes to each person you met",
-    "handwritten_note": "A handwritten card (optional)",
-    "check_in": "One short check-in",
-    "move_on": "Move on: you have done your part",
-}
 STATUS_LABELS = {
     TouchpointStatus.PLANNED: "Coming up",
     TouchpointStatus.QUEUED: "Coming up",
@@ -49,49 +44,8 @@ STATUS_LABELS = {
     TouchpointStatus.SKIPPED: "Skipped",
 }
 
-Page = tuple[str, int] | BaseResponse
 
-
-class LinkProblem(Exception):
-    """A plan link that cannot be used; shown as a friendly page."""
-
-    def __init__(self, status: int, title: str, message: str):
-        super().__init__(title)
-        self.status, self.title, self.message = status, title, message
-
-
-@bp.errorhandler(LinkProblem)
-def link_problem(problem: LinkProblem) -> tuple[str, int]:
-    """A page that explains, and never shows anyone's data."""
-    return render_template("plan/problem.html", problem=problem), problem.status
-
-
-def application_for(token: str, purpose: str = PLAN_PAGE) -> Application:
-    """The application a link grants, or a LinkProblem."""
-    try:
-        application_id = read_token(purpose, token)
-    except BadLink as bad:
-        if bad.expired:
-            raise LinkProblem(
-                410,
-                "This link has expired",
-                "For your privacy, links stop working after a while. "
-                "Your recruiter can send you a fresh one.",
-            ) from bad
-        raise LinkProblem(
-            404,
-            "This link doesn't work",
-            "It may have been copied only in part. Try the link in "
-            "your most recent email.",
-        ) from bad
-    application = db.session.get(Application, application_id)
-    if application is None or application.candidate.forgotten_at is not None:
-        raise LinkProblem(
-            410,
-            "There is nothing here any more",
-            "The details this link pointed to have been erased.",
-        )
-    return application
+bp.register_error_handler(LinkProblem, link_problem)
 
 
 @bp.get("/plan/<token>")
@@ -162,7 +116,7 @@ def pause(token: str) -> Page:
     until = None
     if form.until.data is not None:
         until = datetime.combine(
-            form.until.data, time(0), zone_of(application, current_app.config["POLICY"])
+            form.until.data, time(0), zone_of(application, firm_policy())
         )
     actions.pause(application, until)
     return _done(
@@ -227,7 +181,7 @@ def _page(
     token: str, application: Application, status: int | None = None, **forms: Any
 ) -> tuple[str, int]:
     """Render the plan page; a form given with errors is shown with them (400)."""
-    zone = zone_of(application, current_app.config["POLICY"])
+    zone = zone_of(application, firm_policy())
     context = {
         "offer_form": CompetingOfferForm(formdata=None),
         "heard_form": HeardBackForm(formdata=None),
@@ -263,7 +217,7 @@ def _steps(application: Application, zone: Any) -> list[dict[str, Any]]:
     return [
         {
             "id": tp.id,
-            "label": STEP_LABELS.get(tp.step, tp.step),
+            "label": Step(tp.step).label,
             "status": STATUS_LABELS[TouchpointStatus(tp.status)],
             "when": tp.due_at.astimezone(zone),
             "can_mark_done": tp.status == TouchpointStatus.PLANNED,
@@ -278,8 +232,4 @@ def _role(application: Application) -> str:
 
 
 def _today(application: Application) -> Any:
-    return (
-        clock.now()
-        .astimezone(zone_of(application, current_app.config["POLICY"]))
-        .date()
-    )
+    return clock.now().astimezone(zone_of(application, firm_policy())).date()

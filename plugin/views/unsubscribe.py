@@ -10,7 +10,7 @@ from flask import Blueprint, render_template, request
 
 from plugin.mail.links import UNSUBSCRIBE
 from plugin.operations import actions
-from plugin.views.plan import LinkProblem, application_for, link_problem
+from plugin.views.common import LinkProblem, application_for, link_problem
 
 bp = Blueprint("unsubscribe", __name__)
 bp.register_error_handler(LinkProblem, link_problem)

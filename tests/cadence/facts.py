@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from plugin.cadence.steps import ApplicationFacts, InterviewFacts
-from plugin.config.policy import Policy, policy_from_mapping
+from plugin.config.policy import Policy
+from plugin.config.policy_file import policy_from_mapping
 
 CHICAGO = ZoneInfo("America/Chicago")
 NEW_YORK = ZoneInfo("America/New_York")
