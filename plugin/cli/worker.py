@@ -32,8 +32,9 @@ log = logging.getLogger(__name__)
 # What a Redis outage looks like from a client: refused, reset, or no answer in time.
 REDIS_DOWN = (redis.ConnectionError, redis.TimeoutError)
 FIRST_WAIT_SECONDS = 1.0
-T = TypeVar("T")
 MAX_WAIT_SECONDS = 30.0
+
+T = TypeVar("T")
 
 
 class RidesOutRedisOutages(BaseWorker):
