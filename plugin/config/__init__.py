@@ -11,11 +11,23 @@ from typing import Any
 
 from flask import current_app
 
+from plugin.config import urls
 from plugin.config.policy import Policy, PolicyError
 from plugin.config.policy_file import load_policy
 
 WEBHOOK_MAX_BYTES = 256 * 1024
 LOG_FORMATS = ("text", "json")
+# Redis answers in well under a millisecond; waiting longer only holds up a webhook
+# whose event is already stored (the tick queues it later).
+REDIS_TIMEOUT_SECONDS = 0.25
+
+# Each URL setting and the check it must pass before the service starts.
+URL_CHECKS = {
+    "DATABASE_URL": urls.check_database_url,
+    "REDIS_URL": urls.check_redis_url,
+    "SMTP_URL": urls.check_smtp_url,
+    "BASE_URL": urls.check_base_url,
+}
 
 # Bullhorn's settings, copied into the app config as they are (README, "Bullhorn").
 BULLHORN_SETTINGS = (
@@ -47,6 +59,7 @@ ENV_NAMES = (
     "STANDARD_WEBHOOK_SECRET",
     "DATA_DIR",
     "WEBHOOK_MAX_BYTES",
+    "REDIS_TIMEOUT",
     "SOURCES_POLL_INTERVAL",
     *BULLHORN_SETTINGS,
     "SMTP_TIMEOUT",
@@ -74,6 +87,7 @@ def app_settings() -> Mapping[str, Any]:
 def load_config(environ: Mapping[str, Any]) -> dict[str, Any]:
     """Turn env-style settings into Flask config; raise ConfigError if unusable."""
     env = {k: v for k, v in environ.items() if v not in (None, "")}
+    _check_urls(env)
     data_dir = Path(env.get("DATA_DIR") or Path.cwd() / "instance").resolve()
     embedded = "DATABASE_URL" not in env
     try:
@@ -86,6 +100,7 @@ def load_config(environ: Mapping[str, Any]) -> dict[str, Any]:
         "SQLALCHEMY_DATABASE_URI": _database_uri(env.get("DATABASE_URL"), data_dir),
         "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(env.get("DATABASE_URL")),
         "REDIS_URL": env.get("REDIS_URL"),
+        "REDIS_TIMEOUT": _positive_seconds(env, "REDIS_TIMEOUT", REDIS_TIMEOUT_SECONDS),
         "SMTP_URL": env.get("SMTP_URL"),
         "MAIL_DIR": None if env.get("SMTP_URL") else data_dir / "mail",
         # Seconds to wait for each SMTP reply; mail job timeouts are sized from it.
@@ -121,6 +136,16 @@ def load_config(environ: Mapping[str, Any]) -> dict[str, Any]:
     else:
         _require_production_settings(config, env)
     return config
+
+
+def _check_urls(env: Mapping[str, Any]) -> None:
+    """Refuse a malformed URL setting by name; the value may hold a password."""
+    for name, check in URL_CHECKS.items():
+        if name in env:
+            try:
+                check(str(env[name]))
+            except urls.BadUrl as exc:
+                raise ConfigError(f"{name} {exc}") from exc
 
 
 def _log_format(value: str) -> str:

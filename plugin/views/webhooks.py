@@ -172,6 +172,9 @@ def _store_and_queue(checked: CheckedDelivery) -> tuple[Response, int]:
     )
     try:
         db.session.add(event)
+        db.session.flush()
+        # Read now: after the commit, reading it queries a database that may be gone.
+        event_id = event.id
         db.session.commit()
     except IntegrityError:
         # The sender's retry raced its first attempt: the first one is stored.
@@ -185,7 +188,6 @@ def _store_and_queue(checked: CheckedDelivery) -> tuple[Response, int]:
         return error_response(
             503, "storage_unavailable", "The event could not be stored; please retry."
         )
-    event_id = event.id
     enqueue(
         EVENTS_QUEUE, PROCESS_INBOX_EVENT, event_id, job_id=f"inbox-event-{event_id}"
     )
