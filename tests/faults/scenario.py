@@ -43,8 +43,6 @@ FAULT_MARKS = [
         reason="fault runs need PostgreSQL (TEST_DATABASE_URL)",
     ),
 ]
-NEEDS_DELIVERY = "needs the delivery branch"
-
 # The interviews end at 21:00 UTC (15:00 in Chicago); the thank-you is due at:
 DUE = datetime(2026, 12, 1, 22, 0, tzinfo=UTC)
 TICK = timedelta(seconds=TICK_SECONDS)

@@ -19,7 +19,6 @@ from .mailservers import MailServer, MuteMailServer, all_received
 from .scenario import (
     DUE,
     FAULT_MARKS,
-    NEEDS_DELIVERY,
     drain,
     emails_due,
     recover,
@@ -49,7 +48,6 @@ def test_451_at_rcpt_is_retried_later_and_sent_once(fault_app, mail, private_red
     record("smtp 451 at RCPT", tally)
 
 
-@pytest.mark.xfail(strict=True, reason=NEEDS_DELIVERY)
 def test_550_at_rcpt_bounces_at_once_and_is_never_retried(
     fault_app, mail, private_redis
 ):
@@ -69,7 +67,6 @@ def test_550_at_rcpt_bounces_at_once_and_is_never_retried(
     assert tally.delivered == 0
 
 
-@pytest.mark.xfail(strict=True, reason=NEEDS_DELIVERY)
 def test_550_at_mail_from_fails_as_a_configuration_error_without_retries(
     fault_app, mail, private_redis
 ):

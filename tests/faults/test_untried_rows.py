@@ -6,7 +6,6 @@ are ones the old code could not even build, which it left pending in silence.
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select
 
 from plugin import clock
@@ -18,7 +17,6 @@ from .ledger import record
 from .scenario import (
     DUE,
     FAULT_MARKS,
-    NEEDS_DELIVERY,
     Sender,
     candidate_event,
     drain,
@@ -36,7 +34,6 @@ AWKWARD = [
 ]
 
 
-@pytest.mark.xfail(strict=True, reason=NEEDS_DELIVERY)
 def test_emails_that_are_hard_to_build_are_tried_and_settled(
     fault_app, mail, private_redis
 ):

@@ -3,15 +3,12 @@ recovery, every email went out once or is visibly "unknown", none twice."""
 
 from __future__ import annotations
 
-import pytest
-
 from .harness import wait_until
 from .invariants import assert_recovered, email_states
 from .ledger import record
 from .mailservers import MuteMailServer
 from .scenario import (
     FAULT_MARKS,
-    NEEDS_DELIVERY,
     emails_due,
     recover_with_worker,
 )
@@ -66,7 +63,6 @@ def test_worker_killed_before_data_sends_nothing_twice(
     record("worker SIGKILLed before DATA (silent server)", tally)
 
 
-@pytest.mark.xfail(strict=True, reason=NEEDS_DELIVERY)
 def test_worker_killed_before_data_leaves_the_email_retryable(
     fault_app, mail, private_redis, start_worker
 ):
