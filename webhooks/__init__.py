@@ -27,6 +27,18 @@ class PayloadError(Exception):
         self.fields = dict(fields)
 
 
+class IgnoredEvent(Exception):
+    """The delivery is valid but carries nothing we can act on.
+
+    Raised from `normalise` (for example a vendor event about a candidate with no
+    email); the inbox then marks the delivery `ignored` with `reason`, for good.
+    """
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
 @dataclass(frozen=True)
 class Delivery:
     """What the receiver hands a source: headers and the exact bytes received."""
@@ -58,7 +70,10 @@ class WebhookSource(abc.ABC):
 
     @abc.abstractmethod
     def normalise(self, payload: Any) -> list[dict[str, Any]]:
-        """Turn a stored payload into canonical events (may call the ATS API)."""
+        """Turn a stored payload into canonical events (may call the ATS API).
+
+        Raise IgnoredEvent, or return no events, when there is nothing to act on.
+        """
 
 
 _registry: dict[str, WebhookSource] = {}
