@@ -6,6 +6,7 @@ import base64
 import binascii
 import hashlib
 import hmac
+from collections.abc import Mapping
 from typing import Any
 
 from marshmallow import ValidationError
@@ -51,7 +52,9 @@ class StandardWebhooks(WebhookSource):
         """Validate against the canonical schema and return the event type."""
         return str(self._load(payload)["type"])
 
-    def normalise(self, payload: Any) -> list[dict[str, Any]]:
+    def normalise(
+        self, payload: Any, settings: Mapping[str, Any] | None = None
+    ) -> list[dict[str, Any]]:
         """Canonical events need no translation: one payload, one event."""
         return [self._load(payload)]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 
+from flask import current_app
 from sqlalchemy import select
 
 from plugin import clock
@@ -60,7 +61,8 @@ def _apply(event: InboxEvent) -> None:
         raise LookupError(f"no source called {event.source!r} is installed")
     if event.raw_body is None:
         raise IgnoredEvent("the body was purged before it was processed")
-    canonical_events = source.normalise(json.loads(event.raw_body))
+    payload = json.loads(event.raw_body)
+    canonical_events = source.normalise(payload, current_app.config)
     if not canonical_events:
         raise IgnoredEvent("the source found nothing to act on")
     for canonical in canonical_events:

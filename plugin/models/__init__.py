@@ -19,6 +19,7 @@ from plugin.models.recruiting import (
     LoginLink,
     User,
 )
+from plugin.models.sources import ConnectionState, SourceState
 from plugin.models.touchpoint import (
     Step,
     TimelineEntry,
@@ -38,6 +39,7 @@ __all__ = [
     "ApplicationStatus",
     "Candidate",
     "CompetingOffer",
+    "ConnectionState",
     "EmailStatus",
     "InboxEvent",
     "InboxStatus",
@@ -46,6 +48,7 @@ __all__ = [
     "Interviewer",
     "OutboundEmail",
     "Recruiter",
+    "SourceState",
     "Step",
     "TimelineEntry",
     "TimelineKind",

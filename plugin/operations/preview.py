@@ -68,7 +68,7 @@ def preview_event(source: WebhookSource, payload: Any) -> list[dict[str, Any]]:
     policy = firm_policy()
     try:
         previews = []
-        for canonical in source.normalise(payload):
+        for canonical in source.normalise(payload, current_app.config):
             application = apply_event(source.name, canonical)
             replan(application, policy)
             previews.append(preview_application(application))

@@ -27,7 +27,7 @@ from webhooks import (
     PayloadError,
     SignatureError,
     WebhookSource,
-    get_source,
+    push_source,
 )
 from webhooks.fields import text_problem
 
@@ -83,7 +83,7 @@ def preview(source_name: str) -> tuple[Response, int]:
 
 def _check_delivery(source_name: str) -> CheckedDelivery:
     """Verify the signature on the raw bytes, then parse and validate (no I/O)."""
-    source = get_source(source_name)
+    source = push_source(source_name)
     if source is None:
         raise Refused(
             404,
