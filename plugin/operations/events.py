@@ -25,6 +25,7 @@ from plugin.models import (
     Interviewer,
     InterviewStatus,
     Recruiter,
+    TimelineKind,
     Touchpoint,
     TouchpointStatus,
 )
@@ -116,7 +117,9 @@ def skip_missed_steps(application: Application) -> None:
             MISSED_WHILE_DECIDED,
         )
         db.session.flush()
-        add_to_timeline(application.id, "skipped", touchpoint, MISSED_WHILE_DECIDED)
+        add_to_timeline(
+            application.id, TimelineKind.SKIPPED, touchpoint, MISSED_WHILE_DECIDED
+        )
 
 
 def _is_newer(record: Candidate | Application | Interview, stamp: datetime) -> bool:
