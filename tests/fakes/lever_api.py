@@ -10,8 +10,9 @@ Shapes, and where each comes from:
   page, "Opportunities" and "Customizing the Response" (expand).
 - `GET /opportunities/{id}/interviews/{id}`: `id, panel, subject, interviewers[]
   {id, name, email}, timezone, createdAt, date` (epoch ms), `duration` (minutes),
-  `location, canceledAt, stage, postings[]`: "Interviews", and the field list of
-  NangoHQ/integration-templates `integrations/lever/actions/opportunities-interviews.md`.
+  `location, canceledAt, stage, postings[]`: "Interviews", and the field list in
+  NangoHQ/integration-templates
+  `integrations/lever/actions/opportunities-interviews.md`.
 - `GET /postings/{id}`: `id, text` (the title): "Postings".
 - `GET /archive_reasons/{id}`: `id, text, status, type` (`hired` | `non-hired`):
   "Archive Reasons".
