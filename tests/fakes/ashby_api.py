@@ -230,3 +230,28 @@ def schedule(
             }
         ],
     }
+
+
+def ashby_settings(state: AshbyState) -> dict[str, str]:
+    """Env-style settings pointing the app at the stand-in."""
+    return {
+        "ASHBY_WEBHOOK_SECRET": WEBHOOK_SECRET,
+        "ASHBY_API_KEY": API_KEY,
+        "ASHBY_API_URL": state.url,
+    }
+
+
+def post(client: Any, payload: Any, secret: str = WEBHOOK_SECRET) -> Any:
+    """Deliver an Ashby webhook, signed as Ashby signs it, to the app."""
+    body, headers = signed(payload, secret)
+    return client.post(
+        "/webhooks/ashby", data=body, headers=headers, content_type="application/json"
+    )
+
+
+def webhook(action: str, data: dict[str, Any], action_id: str | None) -> dict[str, Any]:
+    """An Ashby webhook body; `action_id` None leaves `webhookActionId` out."""
+    body: dict[str, Any] = {"action": action, "data": data}
+    if action_id is not None:
+        body["webhookActionId"] = action_id
+    return body
