@@ -159,7 +159,7 @@ def test_storage_failing_is_a_503_that_ashby_retries(client, db, monkeypatch):
 
 
 def test_ashby_down_keeps_the_event_and_retries_it_later(
-    client, db, run_jobs, ashby, caplog
+    client, db, run_jobs, ashby, caplog, runner
 ):
     ashby.fail_with = 502
     with clock.frozen_at(NOW):
@@ -169,6 +169,9 @@ def test_ashby_down_keeps_the_event_and_retries_it_later(
     (row,) = _inbox(db)
     assert (row.status, row.attempts) == (InboxStatus.PENDING, 1)
     assert row.last_error.startswith("SourceUnavailable")
+    listed = runner.invoke(args=["sources", "list", "--json"])
+    rows = {row["name"]: row for row in json.loads(listed.output)}
+    assert (rows["ashby"]["configured"], rows["ashby"]["backlog"]) == (True, 1)
 
     ashby.fail_with = None
     later = NOW + timedelta(minutes=3)

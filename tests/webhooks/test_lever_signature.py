@@ -149,7 +149,7 @@ def test_a_replayed_token_has_no_second_effect(client, db, run_jobs, lever):
 
 
 def test_lever_down_keeps_the_event_and_retries_it_later(
-    client, db, run_jobs, lever, caplog
+    client, db, run_jobs, lever, caplog, runner
 ):
     lever.fail_with = 503
     with clock.frozen_at(NOW):
@@ -160,6 +160,9 @@ def test_lever_down_keeps_the_event_and_retries_it_later(
     assert (row.status, row.attempts) == (InboxStatus.PENDING, 1)
     assert row.last_error.startswith("SourceUnavailable")
     assert db.session.scalars(select(Application)).all() == []
+    listed = runner.invoke(args=["sources", "list", "--json"])
+    rows = {row["name"]: row for row in json.loads(listed.output)}
+    assert (rows["lever"]["configured"], rows["lever"]["backlog"]) == (True, 1)
 
     lever.fail_with = None
     later = NOW + timedelta(minutes=3)  # past the first back-off of two minutes
