@@ -4,29 +4,38 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+# What is installed, and for what: running needs less than testing.
+RUN_STAMP := $(VENV)/.installed-run
+DEV_STAMP := $(VENV)/.installed-dev
 
 .PHONY: run test lint install clean
 
-run: $(BIN)/followup
+run: $(RUN_STAMP)
 	$(BIN)/followup run
 
-test: $(BIN)/followup
+test: $(DEV_STAMP)
 	$(BIN)/pytest
 
-lint: $(BIN)/followup
+lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-install: $(BIN)/followup
+install: $(DEV_STAMP)
 
-# Re-installs whenever pyproject.toml changes.
-$(BIN)/followup: pyproject.toml
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+
+# Each re-installs whenever pyproject.toml changes.
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
 	touch $@
+
+$(DEV_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@ $(RUN_STAMP)
 
 clean:
 	rm -rf $(VENV) build *.egg-info

@@ -31,8 +31,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     """Bind the database, migrations and queues to this app."""
     from plugin import models  # noqa: F401  (registers the tables)
-    from plugin.extensions import csrf, db, migrate, queues
+    from plugin.extensions import csrf, db, logs, migrate, queues
 
+    logs.init_app(app)
     db.init_app(app)
     csrf.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
@@ -48,7 +49,9 @@ def register_blueprints(app: Flask) -> None:
         dashboard,
         errors,
         health,
+        home,
         plan,
+        security,
         unsubscribe,
         webhooks,
     )
@@ -58,6 +61,7 @@ def register_blueprints(app: Flask) -> None:
         csrf.exempt(exempt)
     for blueprint in (
         health.bp,
+        home.bp,
         webhooks.bp,
         plan.bp,
         unsubscribe.bp,
@@ -67,6 +71,7 @@ def register_blueprints(app: Flask) -> None:
     ):
         app.register_blueprint(blueprint)
     errors.register(app)
+    security.register(app)
 
 
 def register_commands(app: Flask) -> None:

@@ -39,6 +39,7 @@ def test_wheel_ships_templates_and_migrations(tmp_path):
         "plugin/migrations/alembic.ini",
         "plugin/migrations/script.py.mako",
         "webhooks/standard.py",
+        "plugin/static/app.css",
     }
     assert expected <= names
     assert any(n.startswith("plugin/migrations/versions/") for n in names)

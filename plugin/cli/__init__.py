@@ -5,8 +5,6 @@ Top-level verbs live in `verbs.py`; everything else is one group per noun.
 
 from __future__ import annotations
 
-import logging
-
 import click
 from flask import Flask
 from flask.cli import FlaskGroup, ScriptInfo, routes_command, shell_command
@@ -36,12 +34,15 @@ def _create_app(info: ScriptInfo | None = None) -> Flask:
         raise click.ClickException(f"cannot start: {exc}") from exc
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False)
+@click.group(
+    cls=FlaskGroup,
+    create_app=_create_app,
+    add_default_commands=False,
+    add_version_option=False,
+)
+@click.version_option(package_name="followup-coach", prog_name="followup")
 def main() -> None:
     """Follow-Up Coach: post-interview coaching beside your ATS."""
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
 
 
 main.add_command(shell_command)

@@ -15,6 +15,7 @@ from plugin.config.policy import Policy, PolicyError
 from plugin.config.policy_file import load_policy
 
 WEBHOOK_MAX_BYTES = 256 * 1024
+LOG_FORMATS = ("text", "json")
 
 # Bullhorn's settings, copied into the app config as they are (README, "Bullhorn").
 BULLHORN_SETTINGS = (
@@ -51,6 +52,7 @@ ENV_NAMES = (
     "SMTP_URL",
     "SECRET_KEY",
     "SECRET_KEY_FALLBACKS",
+    "LOG_FORMAT",
     "BASE_URL",
     "MAIL_FROM",
     "POLICY_FILE",
@@ -97,6 +99,7 @@ def load_config(environ: Mapping[str, Any]) -> dict[str, Any]:
         "MAIL_FROM": env.get("MAIL_FROM", "Follow-Up Coach <coach@localhost>"),
         "TICK_INTERVAL": _whole_number(env, "TICK_INTERVAL", 30),
         "SOURCES_POLL_INTERVAL": _whole_number(env, "SOURCES_POLL_INTERVAL", 60),
+        "LOG_FORMAT": _log_format(env.get("LOG_FORMAT", "text")),
         "MAX_CONTENT_LENGTH": _whole_number(
             env, "WEBHOOK_MAX_BYTES", WEBHOOK_MAX_BYTES
         ),
@@ -125,6 +128,12 @@ def load_config(environ: Mapping[str, Any]) -> dict[str, Any]:
     else:
         _require_production_settings(config, env)
     return config
+
+
+def _log_format(value: str) -> str:
+    if value not in LOG_FORMATS:
+        raise ConfigError(f"LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}")
+    return value
 
 
 def _database_uri(url: str | None, data_dir: Path) -> str:

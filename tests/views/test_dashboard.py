@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import html
+import time
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 
 from sqlalchemy import select
 
 from plugin import clock
 from plugin.jobs.tick import run_tick
+from plugin.mail import links
 from plugin.models import Application, EmailStatus, OutboundEmail, Touchpoint
 
 from ..candidate import THANK_YOU_DUE, csrf_token
@@ -206,7 +209,12 @@ def test_recruiter_sets_the_deadline(db, client, smtp, post_event, run_jobs):
     assert application.decision_deadline_source == "recruiter"
 
 
-def test_email_preview_is_exactly_what_is_sent(db, client, smtp, post_event, run_jobs):
+def test_email_preview_is_exactly_what_is_sent(
+    db, client, smtp, post_event, run_jobs, monkeypatch
+):
+    # Links are stamped with the wall clock too; hold it still across both renders.
+    wall_clock = time.time()
+    monkeypatch.setattr(links, "time", SimpleNamespace(time=lambda: wall_clock))
     two_recruiters(post_event, run_jobs)
     sign_in(client, smtp, SAM, run_jobs=run_jobs)
     dana = application_id(db, "a-5521")

@@ -1,0 +1,41 @@
+"""Security headers on every answer: the pages carry personal data behind tokens."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, current_app, request
+
+# Styles and scripts come from our own origin only; no page may be framed.
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    )
+)
+# Pages whose URL carries a token, or that show someone's data: never cached.
+PRIVATE_PREFIXES = ("/plan/", "/unsubscribe/", "/login", "/dashboard", "/api/")
+HSTS = "max-age=31536000; includeSubDomains"
+
+
+def register(app: Flask) -> None:
+    """Add the headers to every response of `app`."""
+    app.after_request(add_security_headers)
+
+
+def add_security_headers(response: Response) -> Response:
+    """Set CSP, referrer, sniffing, caching and HSTS headers."""
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    # Links carry tokens: a page must never hand its URL to another site.
+    headers.setdefault("Referrer-Policy", "no-referrer")
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    if request.path.startswith(PRIVATE_PREFIXES):
+        headers["Cache-Control"] = "no-store"
+    if current_app.config["BASE_URL"].startswith("https://"):
+        headers.setdefault("Strict-Transport-Security", HSTS)
+    return response
