@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -171,13 +171,12 @@ def _archive_reason(
     return _optional(lambda: client.archive_reason(str(archived["reason"])))
 
 
-def _optional(read: Any) -> dict[str, Any] | None:
+def _optional(read: Callable[[], dict[str, Any]]) -> dict[str, Any] | None:
     """A record that may have been deleted meanwhile; outages still propagate."""
     try:
-        found: dict[str, Any] = read()
+        return read()
     except NotFound:
         return None
-    return found
 
 
 def _signed_fields(body: bytes) -> tuple[str, int, str]:
