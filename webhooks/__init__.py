@@ -9,6 +9,7 @@ ours included, registers through the ``followup.sources`` entry-point group.
 from __future__ import annotations
 
 import abc
+import importlib
 import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -222,7 +223,10 @@ def _load_sources() -> None:
         if isinstance(source, Source):
             register(source)
         elif isinstance(source, type) and issubclass(source, Source):
-            register(source())
+            # A class: one instance, unless importing it registered one already.
+            if not isinstance(_registry.get(getattr(source, "name", "")), source):
+                register(source())
     for module in _BUILT_IN:
-        __import__(module)  # each registers itself on import
+        built_in = importlib.import_module(module).source
+        _registry.setdefault(built_in.name, built_in)
     _loaded = True

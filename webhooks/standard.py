@@ -1,4 +1,7 @@
-"""Standard Webhooks: our canonical events, signed as standardwebhooks.com says."""
+"""The `standard` source: canonical events signed the Standard Webhooks way.
+
+The format and the signing scheme are described in docs/events.md.
+"""
 
 from __future__ import annotations
 
@@ -99,4 +102,4 @@ def _v1_signatures(header: str) -> list[bytes]:
     return decoded
 
 
-register(StandardWebhooks())
+source = register(StandardWebhooks())

@@ -1,4 +1,4 @@
-"""The `followup` command: a Flask CLI group with the verbs DESIGN.md fixes.
+"""The `followup` command: a Flask CLI group (docs/operations.md).
 
 Top-level verbs live in `verbs.py`; everything else is one group per noun.
 """

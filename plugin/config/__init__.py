@@ -78,6 +78,12 @@ def firm_policy() -> Policy:
     return loaded
 
 
+def app_settings() -> Mapping[str, Any]:
+    """The running app's settings, for sources that need their own (read-only)."""
+    settings: Mapping[str, Any] = current_app.config
+    return settings
+
+
 def load_config(environ: Mapping[str, Any]) -> dict[str, Any]:
     """Turn env-style settings into Flask config; raise ConfigError if unusable."""
     env = {k: v for k, v in environ.items() if v not in (None, "")}

@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 import logging
 
-from flask import current_app
 from sqlalchemy import select
 
 from plugin import clock
-from plugin.config import firm_policy
+from plugin.config import app_settings, firm_policy
 from plugin.extensions import db
 from plugin.extensions.queues import next_try
 from plugin.models import InboxEvent, InboxStatus
@@ -62,7 +61,7 @@ def _apply(event: InboxEvent) -> None:
     if event.raw_body is None:
         raise IgnoredEvent("the body was purged before it was processed")
     payload = json.loads(event.raw_body)
-    canonical_events = source.normalise(payload, current_app.config)
+    canonical_events = source.normalise(payload, app_settings())
     if not canonical_events:
         raise IgnoredEvent("the source found nothing to act on")
     for canonical in canonical_events:

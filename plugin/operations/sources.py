@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from plugin import clock
+from plugin.config import app_settings, firm_policy
 from plugin.extensions import db
-from plugin.extensions.queues import EVENTS_QUEUE, enqueue_many
+from plugin.extensions.queues import EVENTS_QUEUE, PROCESS_INBOX_EVENT, enqueue_many
 from plugin.models import (
     Application,
     ApplicationStatus,
@@ -48,7 +48,6 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=15)
 MAX_BATCHES_PER_POLL = 10
 RECONCILE_WINDOW = timedelta(days=30)
-INBOX_JOB = "plugin.jobs.inbox.process_inbox_event"
 
 
 class SourceBusy(Exception):
@@ -69,7 +68,7 @@ class PollReport:
 def poll_source(name: str) -> PollReport:
     """Run one poll cycle: batches until the vendor has no more (or ten)."""
     source = _pull_source(name)
-    connection = source.connect(current_app.config)
+    connection = source.connect(app_settings())
     report = PollReport(name)
     for _ in range(MAX_BATCHES_PER_POLL):
         if not _poll_batch(source, connection, report):
@@ -80,7 +79,7 @@ def poll_source(name: str) -> PollReport:
 def check_source(name: str) -> list[str]:
     """Authenticate and verify the source's subscription; say what was found."""
     source = _pull_source(name)
-    return source.connect(current_app.config).check(_context(name, False))
+    return source.connect(app_settings()).check(_context(name, False))
 
 
 def poll_configured_sources() -> list[PollReport]:
@@ -89,7 +88,7 @@ def poll_configured_sources() -> list[PollReport]:
     for source in all_sources():
         if not isinstance(source, PullSource):
             continue
-        if source.missing_settings(current_app.config):
+        if source.missing_settings(app_settings()):
             continue
         try:
             reports.append(poll_source(source.name))
@@ -137,7 +136,7 @@ def _pull_source(name: str) -> PullSource:
 def _context(name: str, interrupted: bool) -> PollContext:
     return PollContext(
         now=clock.now(),
-        policy=current_app.config["POLICY"],
+        policy=firm_policy(),
         interrupted=interrupted,
         open_interviews=lambda: open_interviews(name),
     )
@@ -157,7 +156,9 @@ def _poll_batch(
         raise
     event_ids = _store(source.name, batch, report)
     enqueue_many(
-        EVENTS_QUEUE, INBOX_JOB, [((i,), f"inbox-event-{i}") for i in event_ids]
+        EVENTS_QUEUE,
+        PROCESS_INBOX_EVENT,
+        [((i,), f"inbox-event-{i}") for i in event_ids],
     )
     connection.acknowledge(batch.cursor)
     report.batches += 1

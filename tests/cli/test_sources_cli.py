@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from sqlalchemy import select
 
 from plugin import clock
+from plugin.models import InboxEvent, InboxStatus
 from tests.bullhorn_fixtures import seeded_bullhorn
 from tests.bullhorn_world import NOW
 
@@ -101,3 +103,22 @@ def test_list_json_shows_push_and_pull_sources(bullhorn, runner):
     assert rows["bullhorn"]["state"] == "connected"
     assert rows["bullhorn"]["last_result"] == "ok: 1 new event(s)"
     assert rows["bullhorn"]["backlog"] == 1  # stored, its job not yet run
+
+
+def test_a_pulled_event_replays_like_a_pushed_one_without_bullhorn(
+    bullhorn, runner, db, run_jobs
+):
+    _invoke(runner, "poll", "bullhorn")
+    with clock.frozen_at(NOW):
+        run_jobs()
+    event = db.session.scalars(select(InboxEvent).filter_by(source="bullhorn")).one()
+    bullhorn.calls.clear()
+
+    result = runner.invoke(args=["events", "replay", str(event.id)])
+    with clock.frozen_at(NOW):
+        run_jobs()
+
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    assert db.session.get(InboxEvent, event.id).status == InboxStatus.PROCESSED
+    assert bullhorn.calls == []  # the stored body holds everything needed

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -86,6 +88,7 @@ def _connected(bullhorn, run_jobs):
     """The first poll (subscribe and backfill) is behind us."""
     _poll_and_process(run_jobs)
     bullhorn.calls.clear()
+    bullhorn.seen_urls.clear()
 
 
 def test_a_new_interview_is_stored_and_planned_in_few_calls(
@@ -294,3 +297,39 @@ def test_reconciliation_cancels_an_interview_bullhorn_no_longer_has(
 
     assert "reconciled 1 open interview(s)" in report.notes
     assert the_interview().status == InterviewStatus.CANCELLED
+
+
+def test_two_pollers_never_poll_one_source_at_once(bullhorn, app, db, run_jobs):
+    _connected(bullhorn, run_jobs)
+    gate = bullhorn.hold("event/subscription/followup")
+    outcome = {}
+
+    def first_poller():
+        with app.app_context():
+            outcome["report"] = poll(NOW + timedelta(minutes=1))
+
+    thread = threading.Thread(target=first_poller)
+    thread.start()
+    while not any("maxEvents" in url for url in bullhorn.seen_urls):
+        time.sleep(0.01)  # the first poller is inside Bullhorn now
+    try:
+        with pytest.raises(sources.SourceBusy):
+            poll(NOW + timedelta(minutes=1))
+    finally:
+        gate.set()
+        thread.join(10)
+
+    assert outcome["report"].batches == 1
+    assert state_row().poll_started_at is None
+
+
+def test_a_garbled_batch_is_skipped_and_polling_goes_on(bullhorn, app, db, run_jobs):
+    _connected(bullhorn, run_jobs)
+    bullhorn.fail("event/subscription/followup", 200)  # JSON without "events"
+
+    garbled = _poll_and_process(run_jobs, NOW + timedelta(minutes=1))
+    bullhorn.publish("Appointment", 9001, "UPDATED", ["location"])
+    after = _poll_and_process(run_jobs, NOW + timedelta(minutes=2))
+
+    assert (garbled.stored, after.stored) == (0, 1)
+    assert state_row().connection == "connected"

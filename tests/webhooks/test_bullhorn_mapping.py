@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import re
 
 import pytest
 
+from plugin.config.policy import PolicyError
 from plugin.config.policy_file import policy_from_mapping
 from tests.bullhorn_world import NOW, appointment, ms
 from webhooks import PayloadError
@@ -150,3 +152,17 @@ def test_a_stock_status_maps_without_configuration():
 def test_a_body_that_is_not_a_stored_event_is_a_payload_error():
     with pytest.raises(PayloadError):
         _normalise({"nothing": True})
+
+
+@pytest.mark.parametrize(
+    ("section", "message"),
+    [
+        ({"statuses": {"Placed": "celebrate"}}, "sources.bullhorn.statuses: each"),
+        ({"statuses": {"Placed": 1}}, 'sources.bullhorn.statuses."Placed": must be'),
+        ({"interview_types": [""]}, "sources.bullhorn.interview_types: must list"),
+        ({"include_staff": True}, "sources.bullhorn.include_staff: unknown key"),
+    ],
+)
+def test_a_bad_bullhorn_policy_names_the_key(section, message):
+    with pytest.raises(PolicyError, match=re.escape(message)):
+        policy_from_mapping({"sources": {"bullhorn": section}})

@@ -14,13 +14,18 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
 from webhooks import SourceUnavailable
+from webhooks.bullhorn.responses import (
+    answer,
+    label,
+    retry_after,
+    retryable,
+)
 
 log = logging.getLogger(__name__)
 # httpx logs every URL at INFO, and Bullhorn puts the password (authorize) and the
@@ -29,14 +34,11 @@ logging.getLogger("httpx").setLevel(logging.WARNING)
 logging.getLogger("httpcore").setLevel(logging.WARNING)
 
 SESSION_TTL_MINUTES = 20
+SESSION_TTL_SECONDS = SESSION_TTL_MINUTES * 60.0
 REFRESH_MARGIN_SECONDS = 60
 MAX_ATTEMPTS = 5
 MAX_WAIT_SECONDS = 60.0
 TIMEOUT_SECONDS = 30.0
-
-
-class NotFound(SourceUnavailable):
-    """Bullhorn answered 404: the entity or subscription does not exist."""
 
 
 @dataclass(frozen=True)
@@ -99,11 +101,11 @@ class BullhornClient:
                 self._session.token_expires_at = 0.0
                 relogged = True
                 continue
-            if response is not None and not _retryable(response):
-                self._session.rest_expires_at = self._monotonic() + _ttl_seconds()
-                return _answer(response, method, path)
+            if response is not None and not retryable(response):
+                self._session.rest_expires_at = self._monotonic() + SESSION_TTL_SECONDS
+                return answer(response, method, path)
             self._wait(response, attempt, path)
-        raise SourceUnavailable(f"Bullhorn {method} {_label(path)} kept failing")
+        raise SourceUnavailable(f"Bullhorn {method} {label(path)} kept failing")
 
     def close(self) -> None:
         """Close the HTTP connection pool."""
@@ -214,7 +216,7 @@ class BullhornClient:
             raise SourceUnavailable("Bullhorn login answered without BhRestToken")
         session.rest_token = token
         session.rest_url = rest_url.rstrip("/") + "/"
-        session.rest_expires_at = self._monotonic() + _ttl_seconds()
+        session.rest_expires_at = self._monotonic() + SESSION_TTL_SECONDS
 
     # --- HTTP -----------------------------------------------------------------
 
@@ -224,13 +226,13 @@ class BullhornClient:
         """An auth-flow call with retries; a JSON object back or SourceUnavailable."""
         for attempt in range(1, MAX_ATTEMPTS + 1):
             response = self._send(method, url, params=params, follow=follow)
-            if response is not None and not _retryable(response):
-                answer = _answer(response, method, urlsplit(url).path)
-                if not isinstance(answer, dict):
-                    raise SourceUnavailable(f"Bullhorn {_label(url)} answered no JSON")
-                return answer
+            if response is not None and not retryable(response):
+                parsed = answer(response, method, urlsplit(url).path)
+                if not isinstance(parsed, dict):
+                    raise SourceUnavailable(f"Bullhorn {label(url)} answered no JSON")
+                return parsed
             self._wait(response, attempt, url)
-        raise SourceUnavailable(f"Bullhorn {_label(url)} kept failing")
+        raise SourceUnavailable(f"Bullhorn {label(url)} kept failing")
 
     def _send(
         self,
@@ -247,63 +249,20 @@ class BullhornClient:
                 method, url, params=params, headers=headers, follow_redirects=follow
             )
         except httpx.HTTPError as exc:
-            log.warning("Bullhorn %s unreachable (%s)", _label(url), type(exc).__name__)
+            log.warning("Bullhorn %s unreachable (%s)", label(url), type(exc).__name__)
             return None
 
     def _wait(self, response: httpx.Response | None, attempt: int, url: str) -> None:
         """Back off: Retry-After on a 429, else 1, 2, 4, 8 s; give up if too long."""
         if attempt >= MAX_ATTEMPTS:
             return
-        delay = _retry_after(response) if response is not None else None
+        delay = retry_after(response) if response is not None else None
         if delay is None:
             delay = float(2 ** (attempt - 1))
         if delay > MAX_WAIT_SECONDS:
             raise SourceUnavailable(
-                f"Bullhorn asks to wait {delay:.0f} s before {_label(url)}"
+                f"Bullhorn asks to wait {delay:.0f} s before {label(url)}"
             )
         status = response.status_code if response is not None else "no answer"
-        log.info("Bullhorn %s: %s; retrying in %.1f s", _label(url), status, delay)
+        log.info("Bullhorn %s: %s; retrying in %.1f s", label(url), status, delay)
         self._sleep(delay)
-
-
-def _retryable(response: httpx.Response) -> bool:
-    return response.status_code == 429 or response.status_code >= 500
-
-
-def _retry_after(response: httpx.Response) -> float | None:
-    value = response.headers.get("retry-after")
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
-    except (TypeError, ValueError):
-        return None
-
-
-def _answer(response: httpx.Response, method: str, path: str) -> Any:
-    """Parse a final answer: empty body is None; 4xx is an error naming the call."""
-    if response.status_code == 404:
-        raise NotFound(f"Bullhorn {method} {_label(path)}: not found")
-    if response.status_code >= 300 and response.status_code not in (301, 302, 303, 307):
-        raise SourceUnavailable(
-            f"Bullhorn {method} {_label(path)} answered {response.status_code}"
-        )
-    if not response.content.strip():
-        return None  # Bullhorn answers an empty event batch with an empty body
-    try:
-        return response.json()
-    except ValueError as exc:
-        raise SourceUnavailable(f"Bullhorn {_label(path)} answered no JSON") from exc
-
-
-def _label(url: str) -> str:
-    """The path of a call without its query string (which may hold secrets)."""
-    return urlsplit(url).path.rstrip("/").rsplit("/rest-services", 1)[-1] or "/"
-
-
-def _ttl_seconds() -> float:
-    return SESSION_TTL_MINUTES * 60.0

@@ -10,11 +10,8 @@ empty batch comes back as an empty body. Appointments are queried with
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from webhooks import (
@@ -25,18 +22,15 @@ from webhooks import (
     PulledEvent,
     SourceUnavailable,
 )
-from webhooks.bullhorn import records
-from webhooks.bullhorn.client import BullhornClient, NotFound
+from webhooks.bullhorn import records, snapshots
+from webhooks.bullhorn.client import BullhornClient
+from webhooks.bullhorn.responses import NotFound
 
 log = logging.getLogger(__name__)
 
 ENTITY_NAMES = "Appointment,JobSubmission,Placement"
 EVENT_TYPES = "INSERTED,UPDATED,DELETED"
 MAX_EVENTS = 100
-BACKFILL_PAST = timedelta(days=7)
-BACKFILL_AHEAD = timedelta(days=90)
-BACKFILL_MAX = 1000
-RECONCILE_EVERY = timedelta(days=1)
 
 
 class BullhornConnection(PullConnection):
@@ -67,7 +61,7 @@ class BullhornConnection(PullConnection):
         batch = PollBatch(events=[], cursor=state)
         if state.get("subscription") != self.subscription:
             self._subscribe()
-            batch.events += self._backfill(context)
+            batch.events += snapshots.backfill(self.client, context)
             state.update(subscription=self.subscription, request_id=0)
             state["reconciled_at"] = context.now.isoformat()
             batch.notes.append(
@@ -76,8 +70,8 @@ class BullhornConnection(PullConnection):
         raw = self._read(state, context.interrupted)
         batch.more = len(raw) >= MAX_EVENTS
         batch.events += self._pulled(raw, context)
-        if _due(state.get("reconciled_at"), context.now):
-            reconciled = self._reconcile(context)
+        if snapshots.reconcile_due(state.get("reconciled_at"), context.now):
+            reconciled = snapshots.reconcile(self.client, context)
             batch.events += reconciled
             state["reconciled_at"] = context.now.isoformat()
             batch.notes.append(f"reconciled {len(reconciled)} open interview(s)")
@@ -135,7 +129,7 @@ class BullhornConnection(PullConnection):
         )
         bundles = records.interview_bundles(
             self.client,
-            _interview_parents(appointments, policy.interview_types),
+            records.interview_parents(appointments, policy.interview_types),
             policy.include_staff_attendees,
         )
         submissions = records.get_many(
@@ -160,60 +154,8 @@ class BullhornConnection(PullConnection):
                     body["known"] = known.get(entity_id)
             body["submission"] = submissions.get(entity_id)  # type: ignore[arg-type]
             body["placement"] = placements.get(entity_id)  # type: ignore[arg-type]
-            pulled.append(_as_pulled(event, body))
+            pulled.append(snapshots.as_pulled(event, body))
         return pulled
-
-    def _backfill(self, context: PollContext) -> list[PulledEvent]:
-        """Interviews from a week back to three months ahead, as snapshots."""
-        policy = context.policy.sources.bullhorn
-        since = _ms(context.now - BACKFILL_PAST)
-        until = _ms(context.now + BACKFILL_AHEAD)
-        types = ",".join(
-            "'" + t.replace("'", "''") + "'" for t in policy.interview_types
-        )
-        where = (
-            f"type IN ({types}) AND dateBegin >= {since} AND dateBegin <= {until} "
-            "AND isDeleted = false AND parentAppointment IS NULL"
-        )
-        found: list[dict[str, Any]] = []
-        while len(found) < BACKFILL_MAX:
-            answer = self.client.call(
-                "GET",
-                "query/Appointment",
-                {
-                    "where": where,
-                    "fields": records.APPOINTMENT_FIELDS,
-                    "start": len(found),
-                    "count": 200,
-                },
-            )
-            rows = (answer or {}).get("data") or []
-            found += [row for row in rows if isinstance(row, dict)]
-            if len(rows) < 200:
-                break
-        return self._snapshots(found, context)
-
-    def _reconcile(self, context: PollContext) -> list[PulledEvent]:
-        """Look again at every interview still open here; report vanished ones."""
-        open_ones = {k.interview_id: k for k in context.open_interviews()}
-        ids = [int(i) for i in open_ones if i.isdigit()]
-        current = records.get_many(
-            self.client, "Appointment", ids, records.APPOINTMENT_FIELDS
-        )
-        gone = [_gone(open_ones[str(i)], context.now) for i in ids if i not in current]
-        return self._snapshots(list(current.values()), context) + gone
-
-    def _snapshots(
-        self, appointments: list[dict[str, Any]], context: PollContext
-    ) -> list[PulledEvent]:
-        policy = context.policy.sources.bullhorn
-        parents = _interview_parents(
-            {row["id"]: row for row in appointments}, policy.interview_types
-        )
-        bundles = records.interview_bundles(
-            self.client, parents, policy.include_staff_attendees
-        )
-        return [_snapshot(bundle) for bundle in bundles.values()]
 
 
 class _Known:
@@ -227,15 +169,7 @@ class _Known:
         if self._by_id is None:
             self._by_id = {k.interview_id: k for k in self._context.open_interviews()}
         known = self._by_id.get(str(entity_id))
-        return None if known is None else _known_dict(known)
-
-
-def _known_dict(known: KnownInterview) -> dict[str, str]:
-    return {
-        "interview": known.interview_id,
-        "application": known.application_id,
-        "candidate": known.candidate_id,
-    }
+        return None if known is None else snapshots.known_dict(known)
 
 
 def _events_of(answer: Any, state: dict[str, Any]) -> list[dict[str, Any]]:
@@ -269,63 +203,3 @@ def _ids_by_entity(raw: list[dict[str, Any]]) -> dict[str, set[int]]:
             continue
         wanted[name].add(entity_id)
     return wanted
-
-
-def _interview_parents(
-    appointments: Mapping[int, dict[str, Any]], types: tuple[str, ...]
-) -> list[dict[str, Any]]:
-    """The parent appointment of each interview among these, once each."""
-    parents: dict[int, dict[str, Any]] = {}
-    for row in appointments.values():
-        parent = appointments.get(records.parent_id(row) or row["id"])
-        if parent is not None and parent.get("type") in types:
-            parents[parent["id"]] = parent
-    return list(parents.values())
-
-
-def _as_pulled(event: dict[str, Any], body: dict[str, Any]) -> PulledEvent:
-    text = json.dumps(body, sort_keys=True)
-    delivery_id = event.get("eventId")
-    if not isinstance(delivery_id, str) or not delivery_id or len(delivery_id) > 200:
-        delivery_id = (
-            "sha256:"
-            + hashlib.sha256(json.dumps(event, sort_keys=True).encode()).hexdigest()
-        )
-    label = f"{event.get('entityName')}.{event.get('entityEventType')}"[:80]
-    return PulledEvent(delivery_id, label, text.encode())
-
-
-def _snapshot(bundle: dict[str, Any]) -> PulledEvent:
-    """A backfilled or reconciled appointment: its id and version dedupe it."""
-    stamp = bundle.get("dateLastModified") or bundle.get("dateBegin")
-    event = {
-        "entityName": "Appointment",
-        "entityId": bundle["id"],
-        "entityEventType": "SNAPSHOT",
-        "eventTimestamp": stamp,
-        "eventId": f"Appointment:{bundle['id']}:{stamp}",
-    }
-    return _as_pulled(event, {"event": event, "appointment": bundle})
-
-
-def _gone(known: KnownInterview, now: datetime) -> PulledEvent:
-    """An open interview Bullhorn no longer has: it was deleted."""
-    event = {
-        "entityName": "Appointment",
-        "entityId": int(known.interview_id),
-        "entityEventType": "DELETED",
-        "eventTimestamp": _ms(now),
-        "eventId": f"Appointment:{known.interview_id}:gone",
-    }
-    return _as_pulled(event, {"event": event, "known": _known_dict(known)})
-
-
-def _due(last: Any, now: datetime) -> bool:
-    try:
-        return now - datetime.fromisoformat(str(last)) >= RECONCILE_EVERY
-    except ValueError:
-        return True
-
-
-def _ms(instant: datetime) -> int:
-    return int(instant.astimezone(UTC).timestamp() * 1000)

@@ -8,10 +8,11 @@ attendees, client contacts (and staff users when the policy asks for them).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from webhooks.bullhorn.client import BullhornClient, NotFound
+from webhooks.bullhorn.client import BullhornClient
+from webhooks.bullhorn.responses import NotFound
 
 APPOINTMENT_FIELDS = (
     "id,type,subject,dateBegin,dateEnd,timeZoneID,isDeleted,isAllDay,location,"
@@ -46,7 +47,7 @@ def get_many(
             continue  # none of these exist (any): deleted since the event
         data = (answer or {}).get("data") if isinstance(answer, dict) else None
         rows = data if isinstance(data, list) else [data] if data else []
-        found.update({row["id"]: row for row in rows if _has_id(row)})
+        found.update({row["id"]: row for row in rows if has_id(row)})
     return found
 
 
@@ -83,7 +84,7 @@ def interview_bundles(
         job: Record = parent.get("jobOrder") or {}
         bundles[parent["id"]] = {
             **parent,
-            "jobOrder": jobs.get(job["id"], job) if _has_id(job) else None,
+            "jobOrder": jobs.get(job["id"], job) if has_id(job) else None,
             "attendees": attendees.get(parent["id"], []),
         }
     return bundles
@@ -115,7 +116,7 @@ def _attendee_links(
     client: BullhornClient, appointment_ids: list[int]
 ) -> list[tuple[int, Record]]:
     """(appointment id, attendee stub) pairs from one query call per 100 ids."""
-    links = []
+    links: list[tuple[int, Record]] = []
     for start in range(0, len(appointment_ids), MAX_IDS_PER_CALL):
         chunk = appointment_ids[start : start + MAX_IDS_PER_CALL]
         where = f"appointment.id IN ({','.join(str(i) for i in chunk)})"
@@ -124,16 +125,35 @@ def _attendee_links(
             "query/AppointmentAttendee",
             {"where": where, "fields": ATTENDEE_FIELDS, "count": 500},
         )
-        for row in (answer or {}).get("data") or []:
-            appointment, person = row.get("appointment"), row.get("attendee")
-            if _has_id(appointment) and _has_id(person):
+        data = answer.get("data") if isinstance(answer, dict) else None
+        for row in data if isinstance(data, list) else []:
+            appointment, person = _stub(row, "appointment"), _stub(row, "attendee")
+            if has_id(appointment) and has_id(person):
                 links.append((appointment["id"], person))
     return links
 
 
+def interview_parents(
+    appointments: Mapping[int, dict[str, Any]], types: tuple[str, ...]
+) -> list[dict[str, Any]]:
+    """The parent appointment of each interview among these, once each."""
+    parents: dict[int, dict[str, Any]] = {}
+    for row in appointments.values():
+        parent = appointments.get(parent_id(row) or row["id"])
+        if parent is not None and parent.get("type") in types:
+            parents[parent["id"]] = parent
+    return list(parents.values())
+
+
+def _stub(row: Any, name: str) -> Record:
+    value = row.get(name) if isinstance(row, dict) else None
+    return value if isinstance(value, dict) else {}
+
+
 def _ids(stubs: Iterable[Any]) -> set[int]:
-    return {stub["id"] for stub in stubs if _has_id(stub)}
+    return {stub["id"] for stub in stubs if has_id(stub)}
 
 
-def _has_id(row: Any) -> bool:
+def has_id(row: Any) -> bool:
+    """True for a Bullhorn record or stub with a whole-number id."""
     return isinstance(row, dict) and isinstance(row.get("id"), int)
