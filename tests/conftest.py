@@ -35,6 +35,9 @@ from standardwebhooks.webhooks import Webhook
 from plugin import clock, create_app
 from plugin.extensions import db as _db
 from plugin.extensions.queues import QUEUE_NAMES, job_class_for, use_redis
+from tests.hypothesis_profiles import load_selected_profile
+
+load_selected_profile()
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL")

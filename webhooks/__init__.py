@@ -37,6 +37,7 @@ class IgnoredEvent(Exception):
 
     Raised from `normalise` (for example a vendor event about a candidate with no
     email); the inbox then marks the delivery `ignored` with `reason`, for good.
+    The reason is shown to operators and logged: ids only, never personal data.
     """
 
     def __init__(self, reason: str):

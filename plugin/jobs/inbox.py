@@ -60,8 +60,7 @@ def _apply(event: InboxEvent) -> None:
         raise LookupError(f"no source called {event.source!r} is installed")
     if event.raw_body is None:
         raise IgnoredEvent("the body was purged before it was processed")
-    payload = json.loads(event.raw_body)
-    canonical_events = source.normalise(payload, app_settings())
+    canonical_events = source.normalise(json.loads(event.raw_body), app_settings())
     if not canonical_events:
         raise IgnoredEvent("the source found nothing to act on")
     for canonical in canonical_events:

@@ -11,11 +11,11 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import select
 
 from plugin import clock
 from plugin.cadence.plan import plan_cadence
+from plugin.config import firm_policy
 from plugin.extensions import db
 from plugin.models import (
     Application,
@@ -97,9 +97,10 @@ def skip_missed_steps(application: Application) -> None:
     """
     now = clock.now()
     touchpoints = touchpoints_of(application.id)
-    facts = facts_for(application, touchpoints, current_app.config["POLICY"])
+    policy = firm_policy()
+    facts = facts_for(application, touchpoints, policy)
     existing = {(tp.step, tp.slot): tp for tp in touchpoints}
-    for step in plan_cadence(facts, current_app.config["POLICY"]).steps:
+    for step in plan_cadence(facts, policy).steps:
         if step.due_at > now:
             continue
         touchpoint = existing.get((step.step.value, step.slot))
