@@ -203,7 +203,12 @@ def all_sources() -> list[Source]:
 _loaded = False
 # Built-ins, loaded even when the installed entry points are stale (an old
 # editable install that predates a source must not lose it).
-_BUILT_IN = ("webhooks.standard", "webhooks.bullhorn")
+_BUILT_IN = (
+    "webhooks.standard",
+    "webhooks.bullhorn",
+    "webhooks.lever",
+    "webhooks.ashby",
+)
 
 
 def _load_sources() -> None:
