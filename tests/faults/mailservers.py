@@ -31,18 +31,19 @@ class FaultyMailbox:
     data_delay: float = 0.0  # seconds before answering 250: a slow server
     received: Counter[str] = field(default_factory=Counter)
     accepted: Counter[str] = field(default_factory=Counter)
-    refused: int = 0
+    # Who was refused: recipients at RCPT, the sender at MAIL FROM.
+    refused: Counter[str] = field(default_factory=Counter)
 
     async def handle_MAIL(self, server, session, envelope, address, options):  # noqa: N802
         if self.mail_reply:
-            self.refused += 1
+            self.refused[f"from:{address}"] += 1
             return self.mail_reply
         envelope.mail_from = address
         return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, options):  # noqa: N802
         if self.rcpt_reply:
-            self.refused += 1
+            self.refused[address] += 1
             return self.rcpt_reply
         envelope.rcpt_tos.append(address)
         return "250 OK"

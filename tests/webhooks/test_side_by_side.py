@@ -17,10 +17,10 @@ from sqlalchemy import select
 from plugin import clock
 from plugin.models import Application
 from plugin.operations.planning import touchpoints_of
-from tests.support.bullhorn_fixtures import poll, seeded_bullhorn
-from tests.support.events import DELETE, interview_event
 from tests.fakes import ashby_api, lever_api
 from tests.fakes.lever_api import NOW, STARTS
+from tests.support.bullhorn_fixtures import poll, seeded_bullhorn
+from tests.support.events import DELETE, interview_event
 
 
 def _canonical() -> dict[str, Any]:
