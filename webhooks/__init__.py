@@ -76,6 +76,12 @@ def get_source(name: str) -> WebhookSource | None:
     return _registry.get(name)
 
 
+def source_names() -> list[str]:
+    """The names of every registered source, as they appear in URLs."""
+    _load_sources()
+    return sorted(_registry)
+
+
 _loaded = False
 
 
