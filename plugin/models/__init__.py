@@ -19,6 +19,7 @@ from plugin.models.recruiting import (
     LoginLink,
     User,
 )
+from plugin.models.suppression import MailProblem, MailProblemKind, Suppression
 from plugin.models.touchpoint import (
     Step,
     TimelineEntry,
@@ -33,6 +34,8 @@ __all__ = [
     "ApiToken",
     "Digest",
     "LoginLink",
+    "MailProblem",
+    "MailProblemKind",
     "User",
     "Application",
     "ApplicationStatus",
@@ -47,6 +50,7 @@ __all__ = [
     "OutboundEmail",
     "Recruiter",
     "Step",
+    "Suppression",
     "TimelineEntry",
     "TimelineKind",
     "Touchpoint",
