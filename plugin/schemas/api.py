@@ -7,11 +7,10 @@ from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
+from plugin.operations.suppressions import SUPPRESSION_REASONS
+
 #: Dates sent to the API fall in the same years as dates in events (EVENTS.md).
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
-
-#: Why an address may be put on the suppression list (the list's own reasons).
-SUPPRESSION_REASONS = ("bounce", "complaint", "manual")
 
 
 class AcceptedDate(fields.Date):

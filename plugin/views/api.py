@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from datetime import datetime, time
+from functools import wraps
 from typing import Any, NoReturn, TypeVar
 
 from flask import Request, Response, abort, g, request
@@ -31,6 +32,7 @@ from plugin.operations.applications import application_rows
 from plugin.operations.digest import build_digest
 from plugin.operations.planning import replan, set_decision_deadline
 from plugin.operations.preview import preview_application
+from plugin.operations.suppressions import suppress
 from plugin.schemas.api import (
     ApplicationDetail,
     ApplicationList,
@@ -38,6 +40,8 @@ from plugin.schemas.api import (
     DigestOutput,
     ErrorOutput,
     PauseInput,
+    SuppressionInput,
+    SuppressionOutput,
 )
 from plugin.views.common import error_response
 from webhooks.fields import flatten_errors
@@ -122,6 +126,7 @@ bp = ApiBlueprint(
 REFUSALS = {
     400: "The body is not JSON.",
     401: "No valid bearer token.",
+    403: "The token is not an admin's.",
     404: "No such application for this user.",
     422: "The body breaks the schema; `fields` names each field at fault.",
 }
@@ -136,6 +141,11 @@ def refusals(*statuses: int) -> Callable[[View], View]:
             for status in sorted({401, *statuses})
         }
     )
+
+
+# Ids are 32-bit integer columns: a larger one names nothing (a 404, not a 500 from
+# PostgreSQL), and the document says so.
+APPLICATION = "/applications/<int(max=2147483647):application_id>"
 
 
 @bp.before_request
@@ -163,7 +173,7 @@ def list_applications() -> dict[str, Any]:
     return {"applications": rows}
 
 
-@bp.get("/applications/<int:application_id>")
+@bp.get(APPLICATION)
 @refusals(404)
 @bp.response(200, ApplicationDetail)
 def get_application(application_id: int) -> dict[str, Any]:
@@ -171,7 +181,7 @@ def get_application(application_id: int) -> dict[str, Any]:
     return preview_application(_visible(application_id))
 
 
-@bp.post("/applications/<int:application_id>/pause")
+@bp.post(f"{APPLICATION}/pause")
 @refusals(404, 400, 422)
 @bp.arguments(PauseInput, required=False)
 @bp.response(200, ApplicationDetail)
@@ -185,7 +195,7 @@ def pause(data: dict[str, Any], application_id: int) -> dict[str, Any]:
     return preview_application(found)
 
 
-@bp.post("/applications/<int:application_id>/resume")
+@bp.post(f"{APPLICATION}/resume")
 @refusals(404)
 @bp.response(200, ApplicationDetail)
 def resume(application_id: int) -> dict[str, Any]:
@@ -195,7 +205,7 @@ def resume(application_id: int) -> dict[str, Any]:
     return preview_application(found)
 
 
-@bp.put("/applications/<int:application_id>/deadline")
+@bp.put(f"{APPLICATION}/deadline")
 @refusals(404, 400, 422)
 @bp.arguments(DeadlineInput)
 @bp.response(200, ApplicationDetail)
@@ -226,6 +236,42 @@ def get_digest() -> dict[str, Any]:
         "total": content.total,
         "sections": sections,
     }
+
+
+def admin_only(view: View) -> View:
+    """Refuse a token that is not an admin's, before its body is even read."""
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if not _user().is_admin:
+            return error_response(
+                403,
+                "forbidden",
+                "Only an admin's token may do this.",
+                {"Authorization": ["Not an admin's token."]},
+            )
+        return view(*args, **kwargs)
+
+    return wrapped  # type: ignore[return-value]
+
+
+@bp.post("/suppressions")
+@admin_only
+@refusals(400, 403, 422)
+@bp.arguments(SuppressionInput)
+@bp.response(201, SuppressionOutput, description="Added to the list now.")
+@bp.alt_response(
+    200, schema=SuppressionOutput, description="On the list already.", success=True
+)
+def add_suppression(data: dict[str, Any]) -> tuple[dict[str, str], int]:
+    """Never email this candidate address again (a bounce or complaint handler)."""
+    try:
+        added = suppress(data["email"], data["reason"])
+    except ValueError as exc:  # an address the list cannot normalise
+        raise BadInput({"email": [str(exc)]}) from exc
+    if added:
+        return {"status": "added"}, 201
+    return {"status": "already_suppressed"}, 200
 
 
 @bp.errorhandler(BadInput)

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from plugin.models import Application
 from plugin.operations.accounts import create_user, new_api_token
+from plugin.operations.suppressions import is_suppressed, list_suppressions
 
 from ..conftest import interview_event
 
@@ -298,6 +299,105 @@ def test_a_pause_without_a_body_lasts_until_resumed(db, client, post_event, run_
     db.session.expire_all()
     found = db.session.get(Application, dana)
     assert (found.paused_at is not None, found.paused_until) == (True, None)
+
+
+# --- The suppression list, fed by an admin's token -----------------------------
+
+
+def test_an_admin_adds_an_address_201_then_200_when_known(client):
+    headers = bearer("boss@staffing.example", admin=True)
+
+    first = client.post(
+        "/api/suppressions",
+        json={"email": "Dana@Example.org", "reason": "bounce"},
+        headers=headers,
+    )
+    again = client.post(
+        "/api/suppressions",
+        json={"email": "DANA@example.ORG", "reason": "complaint"},
+        headers=headers,
+    )
+
+    assert (first.status_code, first.get_json()) == (201, {"status": "added"})
+    assert (again.status_code, again.get_json()) == (
+        200,
+        {"status": "already_suppressed"},
+    )
+    assert is_suppressed("dana@example.org")
+
+
+def test_a_recruiters_token_is_403_and_adds_nothing(client):
+    response = client.post(
+        "/api/suppressions",
+        json={"email": "dana@example.org", "reason": "bounce"},
+        headers=bearer(SAM),
+    )
+
+    assert response.status_code == 403
+    assert response.get_json() == {
+        "error": "forbidden",
+        "message": "Only an admin's token may do this.",
+        "fields": {"Authorization": ["Not an admin's token."]},
+    }
+    assert not is_suppressed("dana@example.org")
+
+
+def test_a_recruiters_token_is_403_even_with_a_bad_body(client):
+    response = client.post(
+        "/api/suppressions",
+        data="{",
+        content_type="application/json",
+        headers=bearer(SAM),
+    )
+
+    assert response.status_code == 403
+
+
+def test_no_token_is_401_on_suppressions(client):
+    response = client.post(
+        "/api/suppressions", json={"email": "dana@example.org", "reason": "bounce"}
+    )
+
+    assert response.status_code == 401
+    assert not is_suppressed("dana@example.org")
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"email": "dana@example.org", "reason": "spite"}, "reason"),
+        ({"email": "dana@example.org"}, "reason"),
+        ({"email": "not an address", "reason": "manual"}, "email"),
+        (
+            {"email": "dana@example.org\r\nBcc: x@y.example", "reason": "manual"},
+            "email",
+        ),
+        ({"reason": "manual"}, "email"),
+        ({"email": ["dana@example.org"], "reason": "manual"}, "email"),
+    ],
+)
+def test_a_bad_suppression_is_422_naming_the_field(client, body, field):
+    response = client.post(
+        "/api/suppressions",
+        json=body,
+        headers=bearer("boss@staffing.example", admin=True),
+    )
+
+    assert response.status_code == 422
+    assert list(response.get_json()["fields"]) == [field]
+    assert list_suppressions() == []
+
+
+@pytest.mark.parametrize("application_id", [2**31, 10**30])
+def test_an_id_beyond_the_id_column_is_404_not_500(client, application_id):
+    response = client.put(
+        f"/api/applications/{application_id}/deadline",
+        json={"decision_deadline": "2026-12-20"},
+        headers=bearer(SAM),
+    )
+
+    assert response.status_code == 404
+    assert response.get_json()["error"] == "not_found"
 
 
 # --- Error answers keep our shape; pages keep their HTML ------------------------
