@@ -5,17 +5,12 @@ The route declarations below are also the OpenAPI document at /openapi.json.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import datetime, time
 from functools import wraps
-from typing import Any, NoReturn, TypeVar
+from typing import Any, TypeVar
 
-from flask import Request, Response, abort, g, request
-from flask_smorest import Blueprint
-from marshmallow import Schema, ValidationError
-from webargs import core
-from webargs.flaskparser import FlaskParser, is_json_request
+from flask import Response, abort, g, request
 
 from plugin import clock
 from plugin.config import firm_policy
@@ -44,75 +39,10 @@ from plugin.schemas.api import (
     SuppressionOutput,
 )
 from plugin.views.common import error_response
-from webhooks.fields import flatten_errors
+from plugin.views.json_bodies import ApiBlueprint, BadInput
 
 Answer = tuple[Response, int]
 View = TypeVar("View", bound=Callable[..., Any])
-
-
-class BadInput(Exception):
-    """A request body we refuse, with the fields named (422 unless it is not JSON)."""
-
-    def __init__(
-        self,
-        fields: dict[str, list[str]],
-        status: int = 422,
-        code: str = "invalid_input",
-        message: str = "The request body breaks the schema.",
-    ):
-        super().__init__(message)
-        self.fields, self.status, self.code, self.message = (
-            fields,
-            status,
-            code,
-            message,
-        )
-
-
-class BodyParser(FlaskParser):
-    """webargs' parser, refusing bodies in our error shape instead of its own."""
-
-    def _raw_load_json(self, req: Request) -> Any:
-        if not is_json_request(req):
-            return core.missing
-        try:
-            return core.parse_json(req.get_data(cache=True))
-        except RecursionError as exc:
-            raise _not_json("JSON nested too deeply.") from exc
-        except json.JSONDecodeError:
-            raise  # webargs reads an empty body as "no body"
-        except ValueError as exc:  # e.g. a number of over 4,300 digits
-            raise _not_json("Not a JSON document.") from exc
-
-    def _handle_invalid_json_error(self, error: Exception, *args: Any) -> NoReturn:
-        raise _not_json("Not a JSON document.") from error
-
-    def pre_load(
-        self, location_data: Any, *, schema: Schema, req: Request, location: str
-    ) -> Any:
-        if not isinstance(location_data, Mapping):
-            raise BadInput({"body": ["Send a JSON object."]})
-        return location_data
-
-    def handle_error(
-        self, error: ValidationError, *args: Any, **kwargs: Any
-    ) -> NoReturn:
-        # webargs files the messages under their location ("json"); ours name
-        # paths in the body alone.
-        messages = error.messages
-        if isinstance(messages, dict):
-            messages = messages.get("json", messages)
-        raise BadInput(flatten_errors(messages)) from error
-
-
-def _not_json(why: str) -> BadInput:
-    return BadInput({"body": [why]}, 400, "invalid_json", "The body is not JSON.")
-
-
-class ApiBlueprint(Blueprint):
-    """A documented blueprint whose bodies are parsed by `BodyParser`."""
-
-    ARGUMENTS_PARSER = BodyParser()
 
 
 bp = ApiBlueprint(
@@ -272,11 +202,6 @@ def add_suppression(data: dict[str, Any]) -> tuple[dict[str, str], int]:
     if added:
         return {"status": "added"}, 201
     return {"status": "already_suppressed"}, 200
-
-
-@bp.errorhandler(BadInput)
-def bad_input(exc: BadInput) -> Answer:
-    return error_response(exc.status, exc.code, exc.message, exc.fields)
 
 
 @bp.errorhandler(404)
