@@ -246,7 +246,7 @@ def html_part(message: EmailMessage) -> str:
 
 
 def interview_event(**changes: Any) -> dict[str, Any]:
-    """The EVENTS.md example, with top-level or dotted-path changes applied."""
+    """The example in docs/events.md, with top-level or dotted-path changes applied."""
     event: dict[str, Any] = {
         "type": "interview.scheduled",
         "timestamp": "2026-12-01T09:12:00Z",

@@ -154,7 +154,8 @@ def test_run_serves_the_embedded_default_and_prints_its_folder(tmp_path):
 
     assert f"Data folder: {tmp_path / 'data'}" in output
     assert "Jobs: inline" in output and "Tick: every 1 s" in output
-    assert health == {"status": "ok", "database": "ok", "redis": "not configured"}
+    assert health["status"] == "ok" and health["redis"] == "not configured"
+    assert health["sources"]["bullhorn"]["state"] == "not configured"
     assert (tmp_path / "data" / "followup.sqlite3").exists()
 
 

@@ -1,4 +1,4 @@
-"""The canonical event format (EVENTS.md), validated without any I/O."""
+"""The canonical event format (docs/events.md), validated without any I/O."""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Standard Webhooks: our canonical events, signed as standardwebhooks.com says."""
+"""The `standard` source: canonical events signed the Standard Webhooks way.
+
+The format and the signing scheme are described in docs/events.md.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +9,7 @@ import base64
 import binascii
 import hashlib
 import hmac
+from collections.abc import Mapping
 from typing import Any
 
 from marshmallow import ValidationError
@@ -51,7 +55,9 @@ class StandardWebhooks(WebhookSource):
         """Validate against the canonical schema and return the event type."""
         return str(self._load(payload)["type"])
 
-    def normalise(self, payload: Any) -> list[dict[str, Any]]:
+    def normalise(
+        self, payload: Any, settings: Mapping[str, Any] | None = None
+    ) -> list[dict[str, Any]]:
         """Canonical events need no translation: one payload, one event."""
         return [self._load(payload)]
 
@@ -96,4 +102,4 @@ def _v1_signatures(header: str) -> list[bytes]:
     return decoded
 
 
-register(StandardWebhooks())
+source = register(StandardWebhooks())

@@ -1,4 +1,4 @@
-"""The `followup` command: a Flask CLI group with the verbs DESIGN.md fixes.
+"""The `followup` command: a Flask CLI group (docs/operations.md).
 
 Top-level verbs live in `verbs.py`; everything else is one group per noun.
 """
@@ -15,6 +15,7 @@ from plugin.cli.demo import demo_command
 from plugin.cli.events import events_group
 from plugin.cli.outbox import outbox_group
 from plugin.cli.preview import preview_command
+from plugin.cli.sources import sources_group
 from plugin.cli.users import users_group
 from plugin.cli.verbs import (
     run_command,
@@ -61,5 +62,6 @@ def register(app: Flask) -> None:
         outbox_group,
         candidates_group,
         users_group,
+        sources_group,
     ):
         app.cli.add_command(command)

@@ -12,7 +12,7 @@ from flask.cli import with_appcontext
 from plugin.extensions import db
 from plugin.models import Application
 from plugin.operations.preview import preview_application, preview_event
-from webhooks import PayloadError, get_source
+from webhooks import PayloadError, push_source
 
 
 @click.command("preview")
@@ -57,7 +57,7 @@ def preview_command(
 
 
 def _preview_file(event_file: TextIO, source_name: str) -> list[dict[str, Any]]:
-    source = get_source(source_name)
+    source = push_source(source_name)
     if source is None:
         raise click.BadParameter(
             f"no source called {source_name!r}", param_hint="--source"

@@ -14,6 +14,7 @@ from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
 from plugin import clock
+from plugin.cli.sources import start_polling
 from plugin.extensions import db
 from plugin.extensions.queues import QUEUE_NAMES, job_class_for, redis_connection
 from plugin.jobs.tick import BATCH_SIZE, run_tick
@@ -69,7 +70,7 @@ def tick_command(at: datetime | None, batch_size: int) -> None:
 @click.option("--port", default=5000, show_default=True, type=int)
 @with_appcontext
 def run_command(host: str, port: int) -> None:
-    """Serve the app, upgrade the database first, and tick in the background."""
+    """Serve the app, upgrade the database first; tick and poll in the background."""
     from werkzeug.serving import run_simple
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
@@ -81,6 +82,7 @@ def run_command(host: str, port: int) -> None:
         threading.Thread(
             target=_tick_forever, args=(app, interval, stop), daemon=True, name="tick"
         ).start()
+    start_polling(app, stop)
     try:
         run_simple(host, port, app, threaded=True, use_reloader=False)
     finally:
@@ -121,7 +123,7 @@ def _tick_forever(app: Flask, interval: int, stop: threading.Event) -> None:
 @click.command("scheduler")
 @with_appcontext
 def scheduler_command() -> None:
-    """Run the tick every TICK_INTERVAL seconds until stopped."""
+    """Tick every TICK_INTERVAL s and poll sources every SOURCES_POLL_INTERVAL s."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     interval = app.config["TICK_INTERVAL"]
     if not interval:
@@ -133,6 +135,7 @@ def scheduler_command() -> None:
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
+    start_polling(app, stop)
     click.echo(f"Ticking every {interval} s; stop with Ctrl-C or SIGTERM.")
     while not stop.is_set():
         try:

@@ -17,6 +17,21 @@ from plugin.config.policy_file import load_policy
 WEBHOOK_MAX_BYTES = 256 * 1024
 LOG_FORMATS = ("text", "json")
 
+# Bullhorn's settings, copied into the app config as they are (README, "Bullhorn").
+BULLHORN_SETTINGS = (
+    "BULLHORN_CLIENT_ID",
+    "BULLHORN_CLIENT_SECRET",
+    "BULLHORN_USERNAME",
+    "BULLHORN_PASSWORD",
+    "BULLHORN_LOGIN_URL",
+    "BULLHORN_AUTH_URL",
+    "BULLHORN_SUBSCRIPTION",
+)
+BULLHORN_DEFAULTS = {
+    "BULLHORN_LOGIN_URL": "https://rest.bullhornstaffing.com",
+    "BULLHORN_SUBSCRIPTION": "followup",
+}
+
 # Names read from the environment; each is documented in the README's table.
 ENV_NAMES = (
     "DATABASE_URL",
@@ -32,6 +47,8 @@ ENV_NAMES = (
     "STANDARD_WEBHOOK_SECRET",
     "DATA_DIR",
     "WEBHOOK_MAX_BYTES",
+    "SOURCES_POLL_INTERVAL",
+    *BULLHORN_SETTINGS,
 )
 
 
@@ -43,6 +60,12 @@ def firm_policy() -> Policy:
     """The firm's policy for the running app, as loaded at start-up."""
     loaded: Policy = current_app.config["POLICY"]
     return loaded
+
+
+def app_settings() -> Mapping[str, Any]:
+    """The running app's settings, for sources that need their own (read-only)."""
+    settings: Mapping[str, Any] = current_app.config
+    return settings
 
 
 def load_config(environ: Mapping[str, Any]) -> dict[str, Any]:
@@ -65,6 +88,7 @@ def load_config(environ: Mapping[str, Any]) -> dict[str, Any]:
         "BASE_URL": str(env.get("BASE_URL", "http://127.0.0.1:5000")).rstrip("/"),
         "MAIL_FROM": env.get("MAIL_FROM", "Follow-Up Coach <coach@localhost>"),
         "TICK_INTERVAL": _whole_number(env, "TICK_INTERVAL", 30),
+        "SOURCES_POLL_INTERVAL": _whole_number(env, "SOURCES_POLL_INTERVAL", 60),
         "LOG_FORMAT": _log_format(env.get("LOG_FORMAT", "text")),
         "MAX_CONTENT_LENGTH": _whole_number(
             env, "WEBHOOK_MAX_BYTES", WEBHOOK_MAX_BYTES
@@ -82,6 +106,8 @@ def load_config(environ: Mapping[str, Any]) -> dict[str, Any]:
             env.get("STANDARD_WEBHOOK_SECRET"), "STANDARD_WEBHOOK_SECRET"
         ),
     }
+    for name in BULLHORN_SETTINGS:
+        config[name] = env.get(name, BULLHORN_DEFAULTS.get(name))
     if embedded:
         _fill_embedded_secrets(config, data_dir)
     else:

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date, time
 from urllib.parse import urlsplit
 
+from plugin.config.source_policy import SourcesPolicy
+
 ROUTING_MODES = ("direct", "via_recruiter")
 
 
@@ -137,6 +139,7 @@ class Policy:
     retention: RetentionPolicy = field(default_factory=RetentionPolicy)
     alerts: AlertsPolicy = field(default_factory=AlertsPolicy)
     digest: DigestPolicy = field(default_factory=DigestPolicy)
+    sources: SourcesPolicy = field(default_factory=SourcesPolicy)
 
 
 def chat_url_allowed(url: str, allowed_hosts: tuple[str, ...]) -> bool:

@@ -16,6 +16,7 @@ from plugin.config.policy import (
     PolicyError,
     chat_url_allowed,
 )
+from plugin.config.source_policy import BULLHORN_DECISIONS
 
 
 def load_policy(path: str | Path | None) -> Policy:
@@ -121,6 +122,16 @@ _RULES: tuple[tuple[str, Any, str], ...] = (
         lambda p: p.digest.no_news_days > 0,
         "must be more than zero",
     ),
+    (
+        "sources.bullhorn.interview_types",
+        lambda p: all(t.strip() for t in p.sources.bullhorn.interview_types),
+        "must list appointment types, none of them empty",
+    ),
+    (
+        "sources.bullhorn.statuses",
+        lambda p: set(p.sources.bullhorn.statuses.values()) <= set(BULLHORN_DECISIONS),
+        "each status must map to one of " + ", ".join(BULLHORN_DECISIONS),
+    ),
 )
 
 
@@ -148,6 +159,8 @@ def _build(cls: type, raw: Any, prefix: str) -> Any:
 def _convert(kind: Any, value: Any, key: str) -> Any:
     if isinstance(kind, type) and is_dataclass(kind):
         return _build(kind, value, prefix=f"{key}.")
+    if get_origin(kind) is dict:
+        return _convert_table(get_args(kind)[1], value, key)
     if get_origin(kind) is tuple:
         if not isinstance(value, list):
             raise PolicyError(f"{key}: must be a list")
@@ -167,6 +180,16 @@ def _convert(kind: Any, value: Any, key: str) -> Any:
     if kind is bool and not isinstance(value, bool):
         raise PolicyError(f"{key}: must be true or false")
     return value
+
+
+def _convert_table(value_kind: Any, value: Any, key: str) -> dict[str, Any]:
+    """A free-keyed table, such as a status map; each value is checked."""
+    if not isinstance(value, Mapping):
+        raise PolicyError(f"{key}: must be a table")
+    return {
+        str(name): _convert(value_kind, item, f'{key}."{name}"')
+        for name, item in value.items()
+    }
 
 
 def _parse_clock_time(value: Any, key: str) -> time:

@@ -8,7 +8,7 @@ import logging
 from sqlalchemy import select
 
 from plugin import clock
-from plugin.config import firm_policy
+from plugin.config import app_settings, firm_policy
 from plugin.extensions import db
 from plugin.extensions.queues import next_try
 from plugin.models import InboxEvent, InboxStatus
@@ -51,7 +51,7 @@ def _apply(event: InboxEvent) -> None:
     if source is None:
         raise LookupError(f"no source called {event.source!r} is installed")
     payload = json.loads(event.raw_body or b"null")
-    for canonical in source.normalise(payload):
+    for canonical in source.normalise(payload, app_settings()):
         application = apply_event(source.name, canonical)
         replan(application, firm_policy())
         event.application_id = application.id

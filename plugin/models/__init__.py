@@ -19,6 +19,7 @@ from plugin.models.recruiting import (
     LoginLink,
     User,
 )
+from plugin.models.sources import ConnectionState, SourceState
 from plugin.models.suppression import MailProblem, MailProblemKind, Suppression
 from plugin.models.touchpoint import (
     Step,
@@ -41,6 +42,7 @@ __all__ = [
     "ApplicationStatus",
     "Candidate",
     "CompetingOffer",
+    "ConnectionState",
     "EmailStatus",
     "InboxEvent",
     "InboxStatus",
@@ -49,6 +51,7 @@ __all__ = [
     "Interviewer",
     "OutboundEmail",
     "Recruiter",
+    "SourceState",
     "Step",
     "Suppression",
     "TimelineEntry",

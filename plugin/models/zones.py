@@ -11,7 +11,7 @@ from plugin.models.application import Application
 
 
 def zone_of(application: Application, policy: Policy) -> tzinfo:
-    """The candidate's zone for this application (DESIGN's fallback chain)."""
+    """The candidate's zone: own, else employer's, else an interview's, else firm's."""
     return candidate_zone(
         application.candidate.timezone,
         application.employer_timezone,

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 
 from plugin.cadence.plan import plan_cadence
-from plugin.config import firm_policy
+from plugin.config import app_settings, firm_policy
 from plugin.extensions import db
 from plugin.models import Application, TimelineEntry
 from plugin.models.zones import employer_zone_of, zone_of
@@ -68,7 +68,7 @@ def preview_event(source: WebhookSource, payload: Any) -> list[dict[str, Any]]:
     policy = firm_policy()
     try:
         previews = []
-        for canonical in source.normalise(payload):
+        for canonical in source.normalise(payload, app_settings()):
             application = apply_event(source.name, canonical)
             replan(application, policy)
             previews.append(preview_application(application))

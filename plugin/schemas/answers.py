@@ -29,6 +29,13 @@ class WebhookPreview(Schema):
     applications = fields.List(fields.Dict(), required=True)
 
 
+class PullSourceHealth(Schema):
+    """A pull source's connection, and how long ago it last polled well."""
+
+    state = fields.String(required=True)
+    last_good_poll_age_seconds = fields.Integer(required=True, allow_none=True)
+
+
 class HealthAnswer(Schema):
     """Each dependency's state: `ok`, `not configured` or `error: <kind>`."""
 
@@ -37,3 +44,6 @@ class HealthAnswer(Schema):
     )
     database = fields.String(required=True)
     redis = fields.String(required=True)
+    sources = fields.Dict(
+        keys=fields.String(), values=fields.Nested(PullSourceHealth), required=True
+    )

@@ -1,14 +1,22 @@
-"""`GET /healthz`: can this process reach its database and Redis?"""
+"""`GET /healthz`: can this process reach its database and Redis?
+
+It also reports each pull source's state; a vendor outage never makes it a 503.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify
 from redis import RedisError
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from plugin import clock
 from plugin.extensions import db
 from plugin.extensions.queues import redis_connection
+from plugin.models import SourceState
+from webhooks import PullSource, all_sources
 
 bp = Blueprint("health", __name__)
 
@@ -18,9 +26,33 @@ def healthz() -> tuple[Response, int]:
     """Report each dependency; 503 when one that is configured is down."""
     checks = {"database": _database(), "redis": _redis()}
     healthy = all(state in ("ok", "not configured") for state in checks.values())
-    return jsonify(status="ok" if healthy else "unavailable", **checks), (
-        200 if healthy else 503
-    )
+    return jsonify(
+        status="ok" if healthy else "unavailable", sources=_sources(), **checks
+    ), (200 if healthy else 503)
+
+
+def _sources() -> dict[str, Any]:
+    """Each pull source: its connection state and the age of its last good poll."""
+    pulled = [s for s in all_sources() if isinstance(s, PullSource)]
+    try:
+        states = {s.name: s for s in db.session.scalars(select(SourceState))}
+    except SQLAlchemyError:
+        db.session.rollback()
+        states = {}
+    report = {}
+    for source in pulled:
+        state = states.get(source.name)
+        configured = not source.missing_settings(current_app.config)
+        good = state.last_good_poll_at if state else None
+        report[source.name] = {
+            "state": (state.connection if state else "new")
+            if configured
+            else "not configured",
+            "last_good_poll_age_seconds": (
+                int((clock.now() - good).total_seconds()) if good else None
+            ),
+        }
+    return report
 
 
 def _database() -> str:

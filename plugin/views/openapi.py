@@ -15,7 +15,7 @@ from flask_smorest import Api
 
 from plugin.schemas.answers import HealthAnswer, WebhookAnswer, WebhookPreview
 from plugin.schemas.api import ErrorOutput
-from webhooks import source_names
+from webhooks import WebhookSource, all_sources
 from webhooks.schema import EventSchema
 
 SETTINGS = {
@@ -128,7 +128,7 @@ def describe_webhooks(api: DescribedApi, app: Flask) -> None:
         "name": "source_name",
         "in": "path",
         "required": True,
-        "schema": {"type": "string", "enum": sorted(source_names())},
+        "schema": {"type": "string", "enum": webhook_source_names()},
     }
     receive = _webhook_operation(
         "Take one delivery from an ATS: store it, queue it, answer fast",
@@ -149,6 +149,11 @@ def describe_webhooks(api: DescribedApi, app: Flask) -> None:
             parameters=[source],
         )
     api.spec.tag({"name": "webhooks", "description": "Signed deliveries from an ATS."})
+
+
+def webhook_source_names() -> list[str]:
+    """The sources that take webhooks (pull-only sources have no URL)."""
+    return [s.name for s in all_sources() if isinstance(s, WebhookSource)]
 
 
 def describe_health(api: DescribedApi, app: Flask) -> None:

@@ -20,7 +20,7 @@ from plugin.extensions.queues import EVENTS_QUEUE, PROCESS_INBOX_EVENT, enqueue
 from plugin.models import InboxEvent
 from plugin.operations.preview import preview_event
 from plugin.views.common import error_response
-from webhooks import Delivery, PayloadError, SignatureError, WebhookSource, get_source
+from webhooks import Delivery, PayloadError, SignatureError, WebhookSource, push_source
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +70,7 @@ def preview(source_name: str) -> tuple[Response, int]:
 
 def _check_delivery(source_name: str) -> CheckedDelivery:
     """Verify the signature on the raw bytes, then parse and validate (no I/O)."""
-    source = get_source(source_name)
+    source = push_source(source_name)
     if source is None:
         raise Refused(
             404,

@@ -32,7 +32,7 @@ def test_one_round_gets_all_four_steps_in_order():
 
 
 def test_check_in_counts_from_the_end_of_the_deadline_in_the_employers_zone():
-    # DESIGN's example: deadline Dec 9 -> not before Dec 13 00:00 there.
+    # Deadline Dec 9 -> not before Dec 13 00:00 there.
     no_quiet_hours = policy(quiet_hours={"start": "00:00", "end": "00:00"})
 
     plan = plan_cadence(facts(decision_deadline=date(2026, 12, 9)), no_quiet_hours)

@@ -1,4 +1,4 @@
-"""`POST /webhooks/<source>`: every answer EVENTS.md lists, and none is a 500."""
+"""`POST /webhooks/<source>`: every answer docs/events.md lists, and none is a 500."""
 
 from __future__ import annotations
 

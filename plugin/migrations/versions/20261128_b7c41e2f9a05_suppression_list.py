@@ -1,7 +1,7 @@
 """suppression list and mail problems
 
 Revision ID: b7c41e2f9a05
-Revises: 8e93ef5fbadc
+Revises: b7d41c0e5a10
 Create Date: 2026-11-28 06:55:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b7c41e2f9a05'
-down_revision = '8e93ef5fbadc'
+down_revision = 'b7d41c0e5a10'
 branch_labels = None
 depends_on = None
 
