@@ -16,6 +16,7 @@ from plugin.cli.events import events_group
 from plugin.cli.outbox import outbox_group
 from plugin.cli.preview import preview_command
 from plugin.cli.sources import sources_group
+from plugin.cli.suppressions import suppressions_group
 from plugin.cli.users import users_group
 from plugin.cli.verbs import (
     run_command,
@@ -63,5 +64,6 @@ def register(app: Flask) -> None:
         candidates_group,
         users_group,
         sources_group,
+        suppressions_group,
     ):
         app.cli.add_command(command)

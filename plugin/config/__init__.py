@@ -49,6 +49,9 @@ ENV_NAMES = (
     "WEBHOOK_MAX_BYTES",
     "SOURCES_POLL_INTERVAL",
     *BULLHORN_SETTINGS,
+    "SMTP_TIMEOUT",
+    "EMAILS_PER_JOB",
+    "SUPPRESSION_KEY",
 )
 
 
@@ -85,6 +88,11 @@ def load_config(environ: Mapping[str, Any]) -> dict[str, Any]:
         "REDIS_URL": env.get("REDIS_URL"),
         "SMTP_URL": env.get("SMTP_URL"),
         "MAIL_DIR": None if env.get("SMTP_URL") else data_dir / "mail",
+        # Seconds to wait for each SMTP reply; mail job timeouts are sized from it.
+        "SMTP_TIMEOUT": _positive_seconds(env, "SMTP_TIMEOUT", 30.0),
+        "EMAILS_PER_JOB": max(1, _whole_number(env, "EMAILS_PER_JOB", 20)),
+        # Key of the suppression list's hashes; derived from SECRET_KEY when unset.
+        "SUPPRESSION_KEY": env.get("SUPPRESSION_KEY"),
         "BASE_URL": str(env.get("BASE_URL", "http://127.0.0.1:5000")).rstrip("/"),
         "MAIL_FROM": env.get("MAIL_FROM", "Follow-Up Coach <coach@localhost>"),
         "TICK_INTERVAL": _whole_number(env, "TICK_INTERVAL", 30),
@@ -151,6 +159,17 @@ def _whole_number(env: Mapping[str, Any], name: str, default: int) -> int:
     if number < 0:
         raise ConfigError(f"{name} must be zero or more")
     return number
+
+
+def _positive_seconds(env: Mapping[str, Any], name: str, default: float) -> float:
+    value = env.get(name, default)
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{name} must be a number of seconds, got {value!r}") from exc
+    if not 0 < seconds <= 3600:
+        raise ConfigError(f"{name} must be more than 0 and at most 3600 seconds")
+    return seconds
 
 
 def _webhook_secrets(value: str | None, name: str) -> tuple[bytes, ...]:

@@ -79,7 +79,9 @@ def use_redis(app: Flask, connection: redis.Redis | None) -> None:
     app.extensions[REDIS_EXTENSION] = connection
 
 
-def enqueue(queue_name: str, func: str, *args: Any, job_id: str) -> bool:
+def enqueue(
+    queue_name: str, func: str, *args: Any, job_id: str, timeout: int | None = None
+) -> bool:
     """Queue the job function named `func` (a dotted path), or run it now.
 
     Jobs are named, not imported, so that any layer may queue work without
@@ -88,16 +90,21 @@ def enqueue(queue_name: str, func: str, *args: Any, job_id: str) -> bool:
     Call only after committing what the job reads. Returns False when the job could
     not be queued; the database still holds the work, and the next tick queues it.
     """
-    return enqueue_many(queue_name, func, [(args, job_id)]) == 1
+    return enqueue_many(queue_name, func, [(args, job_id)], timeout) == 1
 
 
 def enqueue_many(
-    queue_name: str, func: str, calls: list[tuple[tuple[Any, ...], str]]
+    queue_name: str,
+    func: str,
+    calls: list[tuple[tuple[Any, ...], str]],
+    timeout: int | None = None,
 ) -> int:
     """Queue one job per (args, job_id) in a single Redis round trip.
 
-    Without Redis each runs inline, in order. Returns how many were queued (or ran
-    without error); the rest stay due in the database for the next tick.
+    `timeout` (seconds) is each job's limit in the worker, sized by the caller from
+    the work the job holds; None keeps RQ's default. Without Redis each runs inline,
+    in order. Returns how many were queued (or ran without error); the rest stay due
+    in the database for the next tick.
     """
     connection = redis_connection()
     if connection is None:
@@ -106,7 +113,12 @@ def enqueue_many(
     queue = Queue(queue_name, connection=connection, job_class=AppJob)
     jobs = [
         Queue.prepare_data(
-            func, args=args, job_id=job_id, result_ttl=3600, failure_ttl=7 * 86400
+            func,
+            args=args,
+            job_id=job_id,
+            timeout=timeout,
+            result_ttl=3600,
+            failure_ttl=7 * 86400,
         )
         for args, job_id in calls
     ]

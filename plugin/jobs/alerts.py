@@ -1,56 +1,76 @@
-"""The alert job: email the recruiter at once, then (optionally) post to chat."""
+"""The alert job: email the recruiter at once, then (optionally) post to chat.
+
+Alerts follow the coaching emails' discipline (`jobs/sending.py`): "sending" is
+committed right before DATA, so an alert is never sent twice, and every failure is
+recorded, ending `failed` after the retry policy's last attempt.
+"""
 
 from __future__ import annotations
 
 import logging
 from email.message import EmailMessage
-from email.utils import formataddr
 from typing import Any
 
 from flask import render_template
+from jinja2 import TemplateError
 from sqlalchemy import select
 
 from plugin import clock
 from plugin.cadence.steps import Step
 from plugin.config import firm_policy
 from plugin.extensions import db
-from plugin.extensions.queues import next_try
+from plugin.jobs.sending import (
+    Outcome,
+    fail,
+    record_unexpected_failure,
+    report_problem,
+    send_row,
+)
 from plugin.mail.chat import post_to_chat
 from plugin.mail.links import external_url
-from plugin.mail.messages import send, staff_message
-from plugin.mail.transport import DeliveryError, RetryableDeliveryError
+from plugin.mail.messages import mailbox, new_message_id, staff_message
+from plugin.mail.transport import UnbuildableMessageError
 from plugin.models import Alert, AlertStatus, Touchpoint, TouchpointStatus
 from plugin.models.zones import zone_of
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 5
+MAX_ATTEMPTS = Alert.retry_policy.max_attempts
 
 
 def deliver_alert(alert_id: int, queued_at: str | None = None) -> None:
     """Send one urgent alert; re-runs of a sent alert do nothing."""
     with clock.as_of(queued_at):
-        alert = db.session.scalars(
-            select(Alert).filter_by(id=alert_id).with_for_update()
-        ).one_or_none()
-        if alert is None or alert.status != AlertStatus.PENDING:
-            db.session.rollback()
-            return
-        context = alert_context(alert)
         try:
-            send(_message(alert, context))
-        except RetryableDeliveryError as exc:
-            _retry_later(alert, exc)
-            return
-        except DeliveryError as exc:
-            # Refused, or no answer after DATA: a repeat would not help the recruiter.
-            log.warning(
-                "alert %s not confirmed by the mail server (%s)",
-                alert_id,
-                type(exc).__name__,
-            )
-        alert.status, alert.sent_at = AlertStatus.SENT, clock.now()
+            _deliver(alert_id)
+        except Exception as exc:
+            db.session.rollback()
+            log.exception("alert %s failed unexpectedly", alert_id)
+            record_unexpected_failure(Alert, alert_id, exc)
+
+
+def _deliver(alert_id: int) -> None:
+    alert = db.session.scalars(
+        select(Alert).filter_by(id=alert_id).with_for_update()
+    ).one_or_none()
+    if alert is None or alert.status != AlertStatus.PENDING:
+        db.session.rollback()
+        return
+    context = alert_context(alert)
+    try:
+        message = _message(alert, context)
+    except (UnbuildableMessageError, TemplateError) as exc:
+        fail(alert, f"the alert cannot be built: {exc or type(exc).__name__}")
         db.session.commit()
+        log.warning("alert %s cannot be built; failed", alert_id)
+        return
+    result = send_row(alert, message)
+    if result.outcome == Outcome.NOT_CLAIMED:
+        return
+    db.session.commit()
+    log.info("alert %s: %s", alert_id, alert.status)
+    report_problem(result, "alert", alert.recruiter.email)
+    if result.outcome == Outcome.SENT:
         _post_chat(alert, context)
 
 
@@ -88,27 +108,11 @@ def alert_context(alert: Alert) -> dict[str, Any]:
 def _message(alert: Alert, context: dict[str, Any]) -> EmailMessage:
     recruiter = alert.recruiter
     return staff_message(
-        formataddr((recruiter.name or "", recruiter.email)),
+        mailbox(recruiter.name, recruiter.email),
         render_template("email/recruiter_alert_subject.txt", **context).strip(),
         render_template("email/recruiter_alert.txt", **context),
         render_template("email/recruiter_alert.html", **context),
-        alert.id,
-    )
-
-
-def _retry_later(alert: Alert, exc: Exception) -> None:
-    alert.attempts += 1
-    if alert.attempts >= MAX_ATTEMPTS:
-        alert.status = AlertStatus.FAILED
-    else:
-        alert.next_attempt_at = next_try(alert.attempts)
-        alert.enqueued_at = None
-    db.session.commit()
-    log.warning(
-        "alert %s not sent (attempt %s, %s)",
-        alert.id,
-        alert.attempts,
-        type(exc).__name__,
+        alert.message_id or new_message_id(alert.id),
     )
 
 

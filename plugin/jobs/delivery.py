@@ -1,31 +1,33 @@
-"""The delivery job: re-check the rules, render, commit "sending", then one SMTP try."""
+"""The delivery job: re-check the rules, render, then one SMTP try.
+
+The row is committed as "sending" only after RCPT TO, right before DATA (see
+`jobs/sending.py`). Every failure is recorded on the row: nothing stays pending
+without a reason, and nothing retries forever.
+"""
 
 from __future__ import annotations
 
 import logging
 from datetime import datetime, timedelta
-from email.message import EmailMessage
 
-from sqlalchemy import select, update
+from jinja2 import TemplateError
+from sqlalchemy import select
 
 from plugin import clock
 from plugin.cadence.send import Action, SendDecision, decide_send
 from plugin.cadence.steps import Step
 from plugin.config import firm_policy
-from plugin.extensions import db, rows_changed
-from plugin.extensions.queues import next_try
-from plugin.mail.messages import (
-    RenderedEmail,
-    build_message,
-    new_message_id,
-    render_email,
-    send,
+from plugin.extensions import db
+from plugin.jobs.sending import (
+    Outcome,
+    SendResult,
+    fail,
+    record_unexpected_failure,
+    report_problem,
+    send_row,
 )
-from plugin.mail.transport import (
-    RejectedDeliveryError,
-    RetryableDeliveryError,
-    UnknownOutcomeError,
-)
+from plugin.mail.messages import build_message, new_message_id, render_email
+from plugin.mail.transport import UnbuildableMessageError
 from plugin.models import (
     Candidate,
     EmailStatus,
@@ -39,10 +41,11 @@ from plugin.operations.planning import (
     last_coaching_at,
     touchpoints_of,
 )
+from plugin.operations.suppressions import is_suppressed, suppress
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 5
+MAX_ATTEMPTS = OutboundEmail.retry_policy.max_attempts
 
 
 def deliver_emails(email_ids: list[int], queued_at: str | None = None) -> None:
@@ -50,10 +53,12 @@ def deliver_emails(email_ids: list[int], queued_at: str | None = None) -> None:
     for email_id in email_ids:
         try:
             deliver_email(email_id, queued_at)
-        except Exception:
+        except Exception as exc:
+            # Unexpected (a database outage, a bug): recorded on the row, retried
+            # with back-off, failed after the last attempt. Never silent.
             db.session.rollback()
-            # The row stays pending or sending: the tick retries or leases it out.
             log.exception("delivery of email %s failed", email_id)
+            _record_unexpected(email_id, exc)
 
 
 def deliver_email(email_id: int, queued_at: str | None = None) -> None:
@@ -69,25 +74,43 @@ def _deliver(email_id: int) -> None:
         return  # a re-run, or an operator's decision: nothing to do
     decision = check_rules(email)
     if decision.action == Action.SKIP:
-        _finish(email, EmailStatus.SKIPPED, TouchpointStatus.SKIPPED, decision.reason)
+        _finish(email, EmailStatus.SKIPPED, decision.reason)
         log.info("email %s skipped: %s", email_id, decision.reason)
         return
     if decision.action == Action.DEFER:
         _defer(email, decision)
         return
-    rendered = render_email(email)
+    _build_and_send(email)
+
+
+def _build_and_send(email: OutboundEmail) -> None:
     message_id = email.message_id or new_message_id(email.id)
-    message = build_message(email, rendered, message_id)
-    if not _claim_for_sending(email, message_id, rendered):
+    try:
+        rendered = render_email(email)
+        message = build_message(email, rendered, message_id)
+    except (UnbuildableMessageError, TemplateError) as exc:
+        reason = (
+            str(exc)
+            if isinstance(exc, UnbuildableMessageError)
+            else (f"the template cannot be rendered: {type(exc).__name__}")
+        )
+        _settle(email, fail(email, reason))
         return
-    _send(email, message)
+    result = send_row(
+        email,
+        message,
+        subject=rendered.subject,
+        body_text=rendered.text,
+        body_html=rendered.html,
+    )
+    _settle(email, result)
 
 
 def _lock_for_candidate(email_id: int) -> OutboundEmail | None:
     """Load a pending email with its candidate's row locked.
 
-    One candidate's emails are checked one at a time, so two workers can never both
-    see "nothing sent lately" and break the spacing between coaching emails.
+    One candidate's emails are checked one at a time, up to the claim, so two
+    workers can never both see "nothing sent lately" and break the spacing.
     """
     email = db.session.get(OutboundEmail, email_id)
     if email is None or email.status != EmailStatus.PENDING:
@@ -109,6 +132,8 @@ def check_rules(email: OutboundEmail) -> SendDecision:
         return SendDecision(Action.SKIP, "the candidate has no email address on file")
     if candidate.opted_out_at is not None:
         return SendDecision(Action.SKIP, "the candidate opted out of all emails")
+    if is_suppressed(candidate.email):
+        return SendDecision(Action.SKIP, "the address is on the suppression list")
     touchpoint = email.touchpoint
     if touchpoint is None:
         return SendDecision(Action.SEND)  # an answer to the candidate: it goes at once
@@ -139,43 +164,17 @@ def _defer(email: OutboundEmail, decision: SendDecision) -> None:
     log.info("email %s deferred until %s", email.id, until.isoformat())
 
 
-def _claim_for_sending(
-    email: OutboundEmail, message_id: str, rendered: RenderedEmail
-) -> bool:
-    """Move pending -> sending in one conditional UPDATE, then commit before SMTP."""
-    now = clock.now()
-    claimed = rows_changed(
-        update(OutboundEmail)
-        .where(
-            OutboundEmail.id == email.id, OutboundEmail.status == EmailStatus.PENDING
+def _settle(email: OutboundEmail, result: SendResult) -> None:
+    """Bring the step and the timeline in line with the row, commit, and report."""
+    if result.outcome == Outcome.NOT_CLAIMED:
+        return
+    if result.outcome == Outcome.RETRY:
+        db.session.commit()
+        log.warning(
+            "email %s not sent (attempt %s); will retry", email.id, email.attempts
         )
-        .values(
-            status=EmailStatus.SENDING,
-            message_id=message_id,
-            subject=rendered.subject,
-            body_text=rendered.text,
-            body_html=rendered.html,
-            attempts=OutboundEmail.attempts + 1,
-            sending_started_at=now,
-            updated_at=now,
-        )
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-    if claimed == 1:
-        db.session.refresh(email)
-    return claimed == 1
-
-
-def _send(email: OutboundEmail, message: EmailMessage) -> None:
-    try:
-        send(message)
-    except RetryableDeliveryError as exc:
-        _retry_later(email, str(exc))
-    except RejectedDeliveryError as exc:
-        _finish(email, EmailStatus.FAILED, TouchpointStatus.SKIPPED, str(exc))
-    except UnknownOutcomeError as exc:
-        email.status, email.last_error = EmailStatus.UNKNOWN, str(exc)
+        return
+    if result.outcome == Outcome.UNKNOWN:
         add_to_timeline(
             email.application_id,
             TimelineKind.UNKNOWN,
@@ -184,23 +183,31 @@ def _send(email: OutboundEmail, message: EmailMessage) -> None:
         )
         db.session.commit()
         log.warning("email %s outcome unknown; left for an operator", email.id)
-    else:
-        email.sent_at = clock.now()
-        _finish(email, EmailStatus.SENT, TouchpointStatus.SENT, None)
-        log.info("email %s sent", email.id)
-
-
-def _retry_later(email: OutboundEmail, error: str) -> None:
-    email.last_error = error
-    if email.attempts >= MAX_ATTEMPTS:
-        reason = f"gave up after {email.attempts} attempts: {error}"
-        _finish(email, EmailStatus.FAILED, TouchpointStatus.SKIPPED, reason)
         return
-    email.status = EmailStatus.PENDING
-    email.next_attempt_at = next_try(email.attempts)  # the tick queues it again
-    email.enqueued_at = None
-    db.session.commit()
-    log.warning("email %s not sent (attempt %s); will retry", email.id, email.attempts)
+    if result.outcome == Outcome.SENT:
+        _finish(email, EmailStatus.SENT, None)
+        log.info("email %s sent", email.id)
+        return
+    _finish(email, EmailStatus(email.status), result.reason)
+    log.warning("email %s ended %s", email.id, email.status)
+    report_problem(result, "candidate email", None)
+    if result.outcome == Outcome.BOUNCED:
+        _suppress_bounced(email)
+
+
+def _suppress_bounced(email: OutboundEmail) -> None:
+    address = email.application.candidate.email
+    if address and suppress(address, "bounce"):
+        log.info("the address of email %s is now suppressed", email.id)
+
+
+def _record_unexpected(email_id: int, exc: Exception) -> None:
+    if not record_unexpected_failure(OutboundEmail, email_id, exc):
+        return
+    email = db.session.get(OutboundEmail, email_id)
+    if email is not None:
+        # The last attempt: the step ends too, with the same reason.
+        _finish(email, EmailStatus.FAILED, email.last_error)
 
 
 # What the timeline calls each final state.
@@ -208,19 +215,20 @@ _TIMELINE_KIND = {
     EmailStatus.SENT: TimelineKind.SENT,
     EmailStatus.SKIPPED: TimelineKind.SKIPPED,
     EmailStatus.FAILED: TimelineKind.FAILED,
+    EmailStatus.BOUNCED: TimelineKind.BOUNCED,
 }
 
 
-def _finish(
-    email: OutboundEmail,
-    status: EmailStatus,
-    step_status: TouchpointStatus,
-    reason: str | None,
-) -> None:
+def _finish(email: OutboundEmail, status: EmailStatus, reason: str | None) -> None:
     email.status = status
     if reason:
-        email.last_error = reason
+        email.last_error = reason[:500]
     if email.touchpoint is not None:
+        step_status = (
+            TouchpointStatus.SENT
+            if status == EmailStatus.SENT
+            else TouchpointStatus.SKIPPED
+        )
         email.touchpoint.status = step_status
         email.touchpoint.reason = reason or email.touchpoint.reason
     add_to_timeline(

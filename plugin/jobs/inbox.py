@@ -10,7 +10,6 @@ from sqlalchemy import select
 from plugin import clock
 from plugin.config import app_settings, firm_policy
 from plugin.extensions import db
-from plugin.extensions.queues import next_try
 from plugin.models import InboxEvent, InboxStatus
 from plugin.operations.events import apply_event
 from plugin.operations.planning import replan
@@ -18,7 +17,7 @@ from webhooks import PayloadError, get_source
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 5
+MAX_ATTEMPTS = InboxEvent.retry_policy.max_attempts
 
 
 def process_inbox_event(event_id: int, queued_at: str | None = None) -> None:
@@ -58,19 +57,13 @@ def _apply(event: InboxEvent) -> None:
 
 
 def _record_failure(event_id: int, exc: Exception) -> None:
-    """Count the failure and back off; give up after MAX_ATTEMPTS."""
+    """Count the failure and back off; give up after the retry policy's last try."""
     event = db.session.get(InboxEvent, event_id)
     if event is None or event.status != InboxStatus.PENDING:
         return
-    event.attempts += 1
     # Only the error's kind and field names: messages may quote personal data.
     detail = ", ".join(exc.fields) if isinstance(exc, PayloadError) else ""
-    event.last_error = f"{type(exc).__name__} {detail}".strip()[:500]
-    if event.attempts >= MAX_ATTEMPTS:
-        event.status = InboxStatus.FAILED
-    else:
-        event.next_attempt_at = next_try(event.attempts)
-        event.enqueued_at = None
+    event.record_failure(f"{type(exc).__name__} {detail}".strip())
     db.session.commit()
     log.warning(
         "inbox event %s failed (%s), attempt %s",

@@ -1,15 +1,36 @@
-"""The login-link job: email a recruiter their magic link."""
+"""The login-link job: email a recruiter their magic link.
+
+A link lives minutes, so a failed send is not retried: the person asks again. Every
+failure is logged with its reason; a refused address is shown to admins, and a
+refused sender makes `/healthz` report the configuration error.
+"""
 
 from __future__ import annotations
+
+import logging
 
 from flask import render_template
 
 from plugin.config import firm_policy
 from plugin.extensions import db
 from plugin.mail.links import external_url
-from plugin.mail.messages import send, staff_message
+from plugin.mail.messages import mailbox, new_message_id, send, staff_message
+from plugin.mail.transport import (
+    DeliveryError,
+    MailConfigurationError,
+    RecipientRefusedError,
+    UnbuildableMessageError,
+)
 from plugin.models import LoginLink, User
 from plugin.operations.accounts import LOGIN_LIFETIME, login_token
+from plugin.operations.mail_problems import (
+    record_configuration_error,
+    record_staff_bounce,
+)
+
+log = logging.getLogger(__name__)
+
+MAIL_KIND = "sign-in link"
 
 
 def send_login_email(link_id: int) -> None:
@@ -27,7 +48,21 @@ def send_login_email(link_id: int) -> None:
         minutes=minutes,
         firm=firm_policy().firm,
     )
-    message = staff_message(
-        user.email, "Your sign-in link for Follow-Up Coach", text, None, link_id
-    )
-    send(message)
+    try:
+        message = staff_message(
+            mailbox(None, user.email),
+            "Your sign-in link for Follow-Up Coach",
+            text,
+            None,
+            new_message_id(link_id),
+        )
+        send(message)
+    except RecipientRefusedError as exc:
+        record_staff_bounce(user.email, MAIL_KIND, str(exc))
+        log.warning("sign-in link %s bounced: %s", link_id, exc)
+    except MailConfigurationError as exc:
+        record_configuration_error(MAIL_KIND, str(exc))
+    except (UnbuildableMessageError, DeliveryError) as exc:
+        log.warning("sign-in link %s not sent: %s", link_id, exc)
+    else:
+        log.info("sign-in link %s sent", link_id)

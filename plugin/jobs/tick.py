@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import ColumnElement, insert, or_, select, update
 
 from plugin import clock
@@ -26,9 +27,12 @@ from plugin.extensions.queues import (
     SEND_DIGEST,
     enqueue_many,
 )
+from plugin.mail.messages import job_timeout
 from plugin.models import (
     Alert,
     AlertStatus,
+    Digest,
+    DigestStatus,
     EmailStatus,
     InboxEvent,
     InboxStatus,
@@ -44,9 +48,15 @@ log = logging.getLogger(__name__)
 BATCH_SIZE = 500
 # A job queued this long ago and still pending was lost (Redis flushed, worker gone).
 REQUEUE_AFTER = timedelta(minutes=5)
-EMAILS_PER_JOB = 20
-# A "sending" row this old belongs to a worker that died mid-SMTP.
+# A "sending" row this old belongs to a worker that died mid-SMTP (the lease grows
+# with SMTP_TIMEOUT: it always outlasts one email's whole conversation).
 SENDING_LEASE = timedelta(minutes=10)
+# Rows committed as "sending" before DATA; the tick settles those left behind.
+SENT_BY_SMTP: tuple[type[OutboundEmail] | type[Alert] | type[Digest], ...] = (
+    OutboundEmail,
+    Alert,
+    Digest,
+)
 
 
 @dataclass
@@ -59,6 +69,7 @@ class TickReport:
     emails_marked_unknown: int = 0
     alerts_queued: int = 0
     digests_queued: int = 0
+    digests_expired: int = 0
     bodies_purged: int = 0
 
 
@@ -71,6 +82,7 @@ def run_tick(batch_size: int = BATCH_SIZE) -> TickReport:
     report.touchpoints_claimed = _in_batches(claim_due_touchpoints, at, batch_size)
     report.emails_queued = _in_batches(queue_due_emails, at, batch_size)
     report.alerts_queued = _in_batches(queue_due_alerts, at, batch_size)
+    report.digests_expired = expire_stale_digests(at)
     report.digests_queued = queue_due_digests(at)
     report.bodies_purged = purge_expired_bodies(at, firm_policy().retention.days)
     log.info("tick at %s: %s", at.isoformat(), report)
@@ -130,12 +142,13 @@ def queue_due_emails(at: datetime, limit: int = BATCH_SIZE) -> int:
     """Queue delivery of pending emails that are due and not queued recently."""
     ids = _mark_enqueued(OutboundEmail, EmailStatus.PENDING, at, limit)
     # Chunks keep the queue cheap while several workers still share the sending.
-    chunks = [ids[i : i + EMAILS_PER_JOB] for i in range(0, len(ids), EMAILS_PER_JOB)]
+    size = current_app.config["EMAILS_PER_JOB"]
+    chunks = [ids[i : i + size] for i in range(0, len(ids), size)]
     calls = [
         ((chunk, at.isoformat()), f"deliver-emails-{chunk[0]}-{at.timestamp():.0f}")
         for chunk in chunks
     ]
-    enqueue_many(MAIL_QUEUE, DELIVER_EMAILS, calls)
+    enqueue_many(MAIL_QUEUE, DELIVER_EMAILS, calls, job_timeout(size))
     return len(ids)
 
 
@@ -156,13 +169,13 @@ def queue_due_alerts(at: datetime, limit: int = BATCH_SIZE) -> int:
         ((alert_id, at.isoformat()), f"alert-{alert_id}-{at.timestamp():.0f}")
         for alert_id in ids
     ]
-    enqueue_many(ALERTS_QUEUE, DELIVER_ALERT, calls)
+    enqueue_many(ALERTS_QUEUE, DELIVER_ALERT, calls, job_timeout(1))
     return len(ids)
 
 
 def queue_due_digests(at: datetime) -> int:
-    """Queue the morning digest of every recruiter whose hour has come today."""
-    due = recruiters_due_a_digest(at)
+    """Queue today's digest of every recruiter whose hour has come, or a retry."""
+    due = recruiters_due_a_digest(at, REQUEUE_AFTER)
     calls = [
         (
             (recruiter_id, day.isoformat(), at.isoformat()),
@@ -170,12 +183,30 @@ def queue_due_digests(at: datetime) -> int:
         )
         for recruiter_id, day in due
     ]
-    enqueue_many(MAIL_QUEUE, SEND_DIGEST, calls)
+    enqueue_many(MAIL_QUEUE, SEND_DIGEST, calls, job_timeout(1))
     return len(due)
 
 
+def expire_stale_digests(at: datetime) -> int:
+    """Fail pending digests of days already over everywhere: never sent late."""
+    expired = rows_changed(
+        update(Digest)
+        .where(
+            Digest.status == DigestStatus.PENDING,
+            Digest.local_date < (at - timedelta(days=1)).date(),
+        )
+        .values(
+            status=DigestStatus.FAILED,
+            last_error="the day passed before the digest could be sent",
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return expired
+
+
 def _mark_enqueued(
-    model: type[OutboundEmail] | type[InboxEvent] | type[Alert],
+    model: type[OutboundEmail] | type[InboxEvent] | type[Alert] | type[Digest],
     status: str,
     at: datetime,
     limit: int,
@@ -210,19 +241,27 @@ def _mark_enqueued(
 
 
 def mark_abandoned_sending(at: datetime) -> int:
-    """Move "sending" rows past their lease to "unknown": never resent automatically."""
-    marked = rows_changed(
-        update(OutboundEmail)
-        .where(
-            OutboundEmail.status == EmailStatus.SENDING,
-            OutboundEmail.sending_started_at < at - SENDING_LEASE,
+    """Move "sending" rows past their lease to "unknown": never resent automatically.
+
+    Covers coaching emails, alerts and digests alike; returns how many in all.
+    """
+    lease = max(SENDING_LEASE, timedelta(seconds=job_timeout(1)))
+    marked = 0
+    for model in SENT_BY_SMTP:
+        values: dict[str, object] = {
+            "status": EmailStatus.UNKNOWN,
+            "last_error": "no outcome recorded within the sending lease",
+        }
+        if model is OutboundEmail:
+            values["updated_at"] = at
+        marked += rows_changed(
+            update(model)
+            .where(
+                model.status == EmailStatus.SENDING,
+                model.sending_started_at < at - lease,
+            )
+            .values(**values)
+            .execution_options(synchronize_session=False)
         )
-        .values(
-            status=EmailStatus.UNKNOWN,
-            updated_at=at,
-            last_error="no outcome recorded within the sending lease",
-        )
-        .execution_options(synchronize_session=False)
-    )
     db.session.commit()
     return marked

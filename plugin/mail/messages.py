@@ -1,11 +1,19 @@
-"""What each candidate email says: the facts it needs, and the rendered message."""
+"""What each email says: the facts it needs, and the message built from them.
+
+Names and addresses are data from an ATS: they are cleaned for headers here, and a
+message that still cannot be built raises UnbuildableMessageError with the reason.
+"""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 import uuid
 from dataclasses import dataclass
+from email.errors import MessageError
+from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import format_datetime, formataddr, parseaddr
+from email.utils import format_datetime, parseaddr
 
 from flask import current_app, render_template
 
@@ -14,8 +22,19 @@ from plugin.config import firm_policy
 from plugin.config.policy import Policy
 from plugin.mail.coaching import context_for
 from plugin.mail.links import unsubscribe_url
-from plugin.mail.transport import send_message
+from plugin.mail.transport import (
+    SMTP_TIMEOUT_SECONDS,
+    Claim,
+    UnbuildableMessageError,
+    mail_job_timeout,
+    send_message,
+)
 from plugin.models import OutboundEmail
+
+# Longest display name or subject kept in a header; the rest is noise.
+HEADER_TEXT_LIMIT = 200
+# Control, surrogate, private-use and unassigned code points never go in a header.
+_DROPPED_CATEGORIES = {"Cc", "Cs", "Co", "Cn"}
 
 
 @dataclass(frozen=True)
@@ -32,10 +51,42 @@ def render_email(email: OutboundEmail) -> RenderedEmail:
     context = context_for(email)
     context["firm"] = firm_policy().firm
     return RenderedEmail(
-        subject=context["subject"],
+        subject=header_text(context["subject"]),
         text=render_template(f"email/{email.template}.txt", **context),
         html=render_template(f"email/{email.template}.html", **context),
     )
+
+
+def header_text(value: str | None) -> str:
+    """One clean line for a header: whitespace runs (CR, LF too) become one space."""
+    kept = "".join(
+        " " if char.isspace() else char
+        for char in unicodedata.normalize("NFC", value or "")
+        if char.isspace() or unicodedata.category(char) not in _DROPPED_CATEGORIES
+    )
+    return re.sub(r" {2,}", " ", kept).strip()[:HEADER_TEXT_LIMIT]
+
+
+def mailbox(name: str | None, address: str) -> Address:
+    """A header address: a cleaned display name, the domain in IDNA (ASCII) form."""
+    local, at, domain = address.strip().rpartition("@")
+    if not at or not local or not domain or not _printable(local):
+        raise UnbuildableMessageError("the recipient's address is not a valid address")
+    try:
+        ascii_domain = domain.encode("idna").decode("ascii").lower()
+        return Address(
+            display_name=header_text(name), username=local, domain=ascii_domain
+        )
+    except (UnicodeError, ValueError, MessageError) as exc:
+        raise UnbuildableMessageError(
+            f"the recipient's address cannot be encoded: {type(exc).__name__}"
+        ) from exc
+
+
+def sender_mailbox() -> Address:
+    """MAIL_FROM as a header address."""
+    name, address = parseaddr(current_app.config["MAIL_FROM"])
+    return mailbox(name, address)
 
 
 def build_message(
@@ -44,59 +95,97 @@ def build_message(
     """Assemble the MIME message (text first, HTML alternative)."""
     application = email.application
     candidate = application.candidate
-    message = EmailMessage()
-    message["Subject"] = rendered.subject
-    message["From"] = current_app.config["MAIL_FROM"]
-    message["To"] = formataddr(
-        (_full_name(candidate.first_name, candidate.last_name), candidate.email or "")
-    )
-    reply_to = _reply_to(email, firm_policy())
-    if reply_to:
-        message["Reply-To"] = reply_to
-    message["Message-ID"] = message_id
-    # RFC 8058 one-click unsubscribe: mail clients POST to this URL, no cookies.
-    message["List-Unsubscribe"] = f"<{unsubscribe_url(application.id)}>"
-    message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    message["Date"] = format_datetime(clock.now())
-    message.set_content(rendered.text)
-    message.add_alternative(rendered.html, subtype="html")
+    message = _new_message(rendered.subject, message_id)
+    try:
+        message["To"] = mailbox(
+            _full_name(candidate.first_name, candidate.last_name),
+            candidate.email or "",
+        )
+        reply_to = _reply_to(email, firm_policy())
+        if reply_to is not None:
+            message["Reply-To"] = reply_to
+        # RFC 8058 one-click unsubscribe: mail clients POST to this URL, no cookies.
+        message["List-Unsubscribe"] = f"<{unsubscribe_url(application.id)}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        _set_bodies(message, rendered.text, rendered.html)
+    except (ValueError, TypeError, MessageError) as exc:
+        raise UnbuildableMessageError(
+            f"the message cannot be built: {type(exc).__name__}"
+        ) from exc
     return message
 
 
 def staff_message(
-    to: str, subject: str, text: str, html: str | None, id_seed: int
+    to: Address, subject: str, text: str, html: str | None, message_id: str
 ) -> EmailMessage:
     """An email to someone at the firm (alert, digest, sign-in link)."""
-    message = EmailMessage()
-    message["Subject"] = subject
-    message["From"] = current_app.config["MAIL_FROM"]
-    message["To"] = to
-    message["Message-ID"] = new_message_id(id_seed)
-    message["Date"] = format_datetime(clock.now())
-    message.set_content(text)
-    if html is not None:
-        message.add_alternative(html, subtype="html")
+    message = _new_message(header_text(subject), message_id)
+    try:
+        message["To"] = to
+        _set_bodies(message, text, html)
+    except (ValueError, TypeError, MessageError) as exc:
+        raise UnbuildableMessageError(
+            f"the message cannot be built: {type(exc).__name__}"
+        ) from exc
     return message
 
 
-def send(message: EmailMessage) -> None:
-    """Send with the app's settings: SMTP_URL, else a file in the mail folder."""
-    send_message(
-        message, current_app.config["SMTP_URL"], current_app.config["MAIL_DIR"]
+def send(message: EmailMessage, claim: Claim | None = None) -> bool:
+    """Send with the app's settings: SMTP_URL, else a file in the mail folder.
+
+    `claim` runs after RCPT TO, right before DATA; see `transport.send_message`.
+    """
+    config = current_app.config
+    return send_message(
+        message,
+        config["SMTP_URL"],
+        config["MAIL_DIR"],
+        claim=claim,
+        timeout=config.get("SMTP_TIMEOUT", SMTP_TIMEOUT_SECONDS),
+    )
+
+
+def job_timeout(emails: int = 1) -> int:
+    """The worker's time limit for a job sending `emails` emails (see SMTP_TIMEOUT)."""
+    return mail_job_timeout(
+        emails, current_app.config.get("SMTP_TIMEOUT", SMTP_TIMEOUT_SECONDS)
     )
 
 
 def new_message_id(email_id: int) -> str:
     """A Message-ID unique to this email, on the sender's domain."""
     domain = parseaddr(current_app.config["MAIL_FROM"])[1].rpartition("@")[2]
+    try:
+        domain = domain.encode("idna").decode("ascii")
+    except UnicodeError:
+        domain = ""
     return f"<followup.{email_id}.{uuid.uuid4().hex}@{domain or 'localhost'}>"
 
 
-def _reply_to(email: OutboundEmail, policy: Policy) -> str | None:
+def _new_message(subject: str, message_id: str) -> EmailMessage:
+    message = EmailMessage()
+    message["Subject"] = subject
+    message["From"] = sender_mailbox()
+    message["Message-ID"] = message_id
+    message["Date"] = format_datetime(clock.now())
+    return message
+
+
+def _set_bodies(message: EmailMessage, text: str, html: str | None) -> None:
+    message.set_content(text)
+    if html is not None:
+        message.add_alternative(html, subtype="html")
+
+
+def _reply_to(email: OutboundEmail, policy: Policy) -> Address | str | None:
     recruiter = email.application.recruiter
     if recruiter is not None:
-        return formataddr((recruiter.name or "", recruiter.email))
+        return mailbox(recruiter.name, recruiter.email)
     return policy.firm.reply_to or None
+
+
+def _printable(text: str) -> bool:
+    return not any(c.isspace() or unicodedata.category(c)[0] == "C" for c in text)
 
 
 def _full_name(first: str | None, last: str | None) -> str:

@@ -1,5 +1,6 @@
 """The data model; importing this package registers every table."""
 
+from plugin.models.alerts import Alert, AlertStatus, Digest, DigestStatus
 from plugin.models.application import (
     Application,
     ApplicationStatus,
@@ -11,15 +12,8 @@ from plugin.models.application import (
 from plugin.models.inbox import InboxEvent, InboxStatus
 from plugin.models.outbox import EmailStatus, OutboundEmail
 from plugin.models.people import Candidate, Recruiter
-from plugin.models.recruiting import (
-    Alert,
-    AlertStatus,
-    ApiToken,
-    Digest,
-    LoginLink,
-    User,
-)
 from plugin.models.sources import ConnectionState, SourceState
+from plugin.models.staff import ApiToken, LoginLink, User
 from plugin.models.suppression import MailProblem, MailProblemKind, Suppression
 from plugin.models.touchpoint import (
     Step,
@@ -34,9 +28,8 @@ __all__ = [
     "AlertStatus",
     "ApiToken",
     "Digest",
+    "DigestStatus",
     "LoginLink",
-    "MailProblem",
-    "MailProblemKind",
     "User",
     "Application",
     "ApplicationStatus",
@@ -48,6 +41,8 @@ __all__ = [
     "InboxStatus",
     "Interview",
     "InterviewStatus",
+    "MailProblem",
+    "MailProblemKind",
     "Interviewer",
     "OutboundEmail",
     "Recruiter",

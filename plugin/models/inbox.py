@@ -5,11 +5,12 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from plugin import clock
 from plugin.extensions import db
+from plugin.models.queued import QueuedWork
 from plugin.models.types import UTCDateTime
 
 
@@ -21,7 +22,7 @@ class InboxStatus(enum.StrEnum):
     FAILED = "failed"
 
 
-class InboxEvent(db.Model):  # type: ignore[name-defined]
+class InboxEvent(QueuedWork, db.Model):  # type: ignore[name-defined]
     """One delivery from a source, unique per (source, delivery id)."""
 
     __tablename__ = "inbox_events"
@@ -36,9 +37,6 @@ class InboxEvent(db.Model):  # type: ignore[name-defined]
     event_type: Mapped[str] = mapped_column(String(80))
     # Raw bytes as received; purged after the retention period, the row stays.
     raw_body: Mapped[bytes | None] = mapped_column(LargeBinary)
-    status: Mapped[str] = mapped_column(String(20), default=InboxStatus.PENDING)
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    last_error: Mapped[str | None] = mapped_column(String(500))
     received_at: Mapped[datetime] = mapped_column(
         UTCDateTime, default=clock.now, index=True
     )
@@ -46,6 +44,4 @@ class InboxEvent(db.Model):  # type: ignore[name-defined]
     application_id: Mapped[int | None] = mapped_column(
         ForeignKey("applications.id"), index=True
     )
-    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
-    enqueued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -5,28 +5,34 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from plugin import clock
 from plugin.extensions import db
 from plugin.models.application import Application
+from plugin.models.queued import QueuedWork
 from plugin.models.touchpoint import Touchpoint
 from plugin.models.types import UTCDateTime
 
 
 class EmailStatus(enum.StrEnum):
-    """Delivery state. UNKNOWN means SMTP may have accepted it: never resent."""
+    """Delivery state. UNKNOWN means SMTP may have accepted it: never resent.
+
+    BOUNCED means the recipient's server refused the address (a 5xx at RCPT TO):
+    final, and the address is suppressed.
+    """
 
     PENDING = "pending"
     SENDING = "sending"
     SENT = "sent"
     UNKNOWN = "unknown"
     FAILED = "failed"
+    BOUNCED = "bounced"
     SKIPPED = "skipped"
 
 
-class OutboundEmail(db.Model):  # type: ignore[name-defined]
+class OutboundEmail(QueuedWork, db.Model):  # type: ignore[name-defined]
     """An email to a candidate, from its creation to the SMTP server's answer."""
 
     __tablename__ = "outbound_emails"
@@ -43,15 +49,10 @@ class OutboundEmail(db.Model):  # type: ignore[name-defined]
         ForeignKey("applications.id"), index=True
     )
     template: Mapped[str] = mapped_column(String(60))
-    status: Mapped[str] = mapped_column(String(20), default=EmailStatus.PENDING)
     message_id: Mapped[str | None] = mapped_column(String(300), unique=True)
     subject: Mapped[str | None] = mapped_column(String(300))
     body_text: Mapped[str | None] = mapped_column(Text)
     body_html: Mapped[str | None] = mapped_column(Text)
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    last_error: Mapped[str | None] = mapped_column(String(500))
-    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
-    enqueued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     sending_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)

@@ -43,6 +43,7 @@ class TimelineKind(enum.StrEnum):
     SENT = "sent"
     SKIPPED = "skipped"
     FAILED = "failed"
+    BOUNCED = "bounced"
     UNKNOWN = "unknown"
     RESOLVED = "resolved"
     DEADLINE = "deadline"

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from plugin import clock
 from plugin.extensions import db
 from plugin.extensions.queues import ALERTS_QUEUE, DELIVER_ALERT, enqueue_many
+from plugin.mail.messages import job_timeout
 from plugin.models import (
     Alert,
     AlertStatus,
@@ -61,6 +62,8 @@ def alert_news(
         kind=kind,
         detail=detail,
         urgent=urgent,
+        # Only an urgent alert is queued work; other news waits for the digest.
+        status=AlertStatus.PENDING if urgent else AlertStatus.FOR_DIGEST,
     )
     db.session.add(alert)
     return alert
@@ -74,4 +77,5 @@ def queue_alerts(alerts: list[Alert]) -> None:
         ALERTS_QUEUE,
         DELIVER_ALERT,
         [((alert.id, now), f"alert-{alert.id}") for alert in urgent],
+        job_timeout(1),
     )

@@ -26,6 +26,7 @@ from plugin.models import (
     Candidate,
     CompetingOffer,
     Digest,
+    DigestStatus,
     Interview,
     InterviewStatus,
     OutboundEmail,
@@ -84,8 +85,11 @@ def recruiter_zone(recruiter: Recruiter | None) -> tzinfo:
     return ZoneInfo(name or firm_policy().firm.timezone)
 
 
-def recruiters_due_a_digest(at: datetime) -> list[tuple[int, date]]:
-    """(recruiter, local day) pairs whose morning hour has come and have no digest."""
+def recruiters_due_a_digest(
+    at: datetime, requeue_after: timedelta
+) -> list[tuple[int, date]]:
+    """(recruiter, local day) pairs whose morning hour has come, with no digest yet
+    or a pending one due a retry and not queued lately (marked as queued now)."""
     send_at: time = firm_policy().digest.send_at
     due = []
     for recruiter in db.session.scalars(select(Recruiter)):
@@ -94,16 +98,20 @@ def recruiters_due_a_digest(at: datetime) -> list[tuple[int, date]]:
             due.append((recruiter.id, local.date()))
     if not due:
         return []
-    settled = set(
-        db.session.execute(
-            select(Digest.recruiter_id, Digest.local_date).where(
+    made = {
+        (d.recruiter_id, d.local_date): d
+        for d in db.session.scalars(
+            select(Digest).where(
                 Digest.recruiter_id.in_([r for r, _ in due]),
                 Digest.local_date.in_({d for _, d in due}),
-                Digest.status != "failed",
             )
-        ).tuples()
-    )
-    return [pair for pair in due if pair not in settled]
+        )
+    }
+    retries = [d for d in made.values() if d.is_due(at, requeue_after)]
+    for digest in retries:
+        digest.enqueued_at = at
+    db.session.commit()
+    return [p for p in due if p not in made or made[p] in retries]
 
 
 def build_digest(recruiter: Recruiter, at: datetime) -> DigestContent:
@@ -214,7 +222,8 @@ def _stalled_reason(
 def _check_ins(recruiter_id: int, at: datetime) -> list[DigestItem]:
     since = db.session.scalar(
         select(func.max(Digest.created_at)).where(
-            Digest.recruiter_id == recruiter_id, Digest.status == "sent"
+            Digest.recruiter_id == recruiter_id,
+            Digest.status == DigestStatus.SENT,
         )
     ) or at - timedelta(days=1)
     rows = db.session.execute(
@@ -263,7 +272,7 @@ def _news(recruiter_id: int) -> tuple[list[DigestItem], list[int]]:
         .where(
             Alert.recruiter_id == recruiter_id,
             Alert.urgent.is_(False),
-            Alert.status == AlertStatus.PENDING,
+            Alert.status == AlertStatus.FOR_DIGEST,
         )
         .order_by(Alert.created_at)
     ).all()

@@ -6,6 +6,7 @@ from flask import Blueprint, redirect, render_template, request, session, url_fo
 from werkzeug.wrappers import Response as BaseResponse
 
 from plugin.extensions.queues import MAIL_QUEUE, SEND_LOGIN_EMAIL, enqueue
+from plugin.mail.messages import job_timeout
 from plugin.operations.accounts import find_user, new_login_link, use_login_link
 from plugin.views.common import Page, clear_session
 from plugin.views.forms import ConfirmForm, LoginForm
@@ -23,7 +24,13 @@ def login() -> Page:
     user = find_user(form.email.data)
     link = new_login_link(user) if user else None
     if link is not None:
-        enqueue(MAIL_QUEUE, SEND_LOGIN_EMAIL, link.id, job_id=f"login-{link.id}")
+        enqueue(
+            MAIL_QUEUE,
+            SEND_LOGIN_EMAIL,
+            link.id,
+            job_id=f"login-{link.id}",
+            timeout=job_timeout(1),
+        )
     return render_template("dashboard/login_sent.html"), 200
 
 

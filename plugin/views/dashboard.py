@@ -41,6 +41,7 @@ from plugin.operations.accounts import (
 from plugin.operations.applications import application_rows
 from plugin.operations.digest import build_digest, recruiter_zone
 from plugin.operations.events import recruiter_by_email
+from plugin.operations.mail_problems import staff_bounces
 from plugin.operations.outbox import settle_unknown
 from plugin.operations.planning import (
     add_to_timeline,
@@ -65,8 +66,14 @@ def applications() -> Page:
     """Active applications, each with its next step: a constant number of queries."""
     user = signed_in_user()
     rows = application_rows(user)
+    # Staff mail is never suppressed: admins see refused staff addresses and fix them.
+    bounces = staff_bounces() if user.is_admin else []
     return render_template(
-        "dashboard/applications.html", rows=rows, user=user, zone=_zone(user)
+        "dashboard/applications.html",
+        rows=rows,
+        user=user,
+        zone=_zone(user),
+        bounces=bounces,
     ), 200
 
 

@@ -16,6 +16,7 @@ from plugin import clock
 from plugin.extensions import db
 from plugin.extensions.queues import redis_connection
 from plugin.models import SourceState
+from plugin.operations.mail_problems import recent_configuration_errors
 from webhooks import PullSource, all_sources
 
 bp = Blueprint("health", __name__)
@@ -24,8 +25,11 @@ bp = Blueprint("health", __name__)
 @bp.get("/healthz")
 def healthz() -> tuple[Response, int]:
     """Report each dependency; 503 when one that is configured is down."""
-    checks = {"database": _database(), "redis": _redis()}
-    healthy = all(state in ("ok", "not configured") for state in checks.values())
+    checks = {"database": _database(), "redis": _redis(), "mail": _mail()}
+    healthy = all(
+        state in ("ok", "not configured") or state.startswith("unknown")
+        for state in checks.values()
+    )
     return jsonify(
         status="ok" if healthy else "unavailable", sources=_sources(), **checks
     ), (200 if healthy else 503)
@@ -61,6 +65,21 @@ def _database() -> str:
     except SQLAlchemyError as exc:
         db.session.rollback()
         return f"error: {type(exc).__name__}"
+    return "ok"
+
+
+def _mail() -> str:
+    """A refused sender or login means no email can go out: the operator must act."""
+    try:
+        errors = recent_configuration_errors()
+    except SQLAlchemyError:
+        db.session.rollback()
+        return "unknown: the database is unreachable"
+    if errors:
+        return (
+            f"error: the mail server refused our sender or login for {errors} "
+            "email(s) in the last 24 hours; check MAIL_FROM and SMTP_URL"
+        )
     return "ok"
 
 

@@ -13,10 +13,11 @@ def test_healthy_when_database_and_redis_answer(client):
 
     assert response.status_code == 200
     body = response.get_json()
-    assert {k: body[k] for k in ("status", "database", "redis")} == {
+    assert {k: body[k] for k in ("status", "database", "redis", "mail")} == {
         "status": "ok",
         "database": "ok",
         "redis": "ok",
+        "mail": "ok",
     }
 
 

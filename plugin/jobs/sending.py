@@ -1,0 +1,162 @@
+"""The sending discipline every queued email shares: coaching, alerts, digests.
+
+A row is committed as "sending" (with its Message-ID) only once the SMTP server has
+accepted the recipient, right before DATA. A job lost before then leaves the row
+pending and safely retryable; after it, the row can only become sent, failed or
+"unknown" (for an operator), never pending again unless the server said "later".
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+from dataclasses import dataclass
+from email.message import EmailMessage
+
+from sqlalchemy import update
+
+from plugin import clock
+from plugin.extensions import db, rows_changed
+from plugin.mail.messages import send
+from plugin.mail.transport import (
+    Claim,
+    FinalDeliveryError,
+    MailConfigurationError,
+    RecipientRefusedError,
+    RetryableDeliveryError,
+    UnbuildableMessageError,
+    UnknownOutcomeError,
+)
+from plugin.models import Alert, Digest, OutboundEmail
+from plugin.models.queued import PENDING
+from plugin.operations.mail_problems import (
+    record_configuration_error,
+    record_staff_bounce,
+)
+
+log = logging.getLogger(__name__)
+
+SENDING = "sending"
+SENT = "sent"
+UNKNOWN = "unknown"
+BOUNCED = "bounced"
+
+Sendable = OutboundEmail | Alert | Digest
+
+
+class Outcome(enum.StrEnum):
+    """How one sending attempt ended."""
+
+    SENT = "sent"
+    NOT_CLAIMED = "not claimed"  # another job owns the row: nothing was sent
+    RETRY = "retry"
+    FAILED = "failed"
+    BOUNCED = "bounced"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class SendResult:
+    """The outcome, the reason recorded on the row, and a configuration flag."""
+
+    outcome: Outcome
+    reason: str | None = None
+    configuration: bool = False
+
+
+def send_row(row: Sendable, message: EmailMessage, **claimed: object) -> SendResult:
+    """Send `message` for `row` and record the outcome on it; the caller commits.
+
+    Only the claim (pending -> sending, plus the `claimed` column values) commits on
+    its own, right before DATA.
+    """
+    message_id = str(message["Message-ID"])
+    claim = claim_for(row, message_id, **claimed)
+    try:
+        took = send(message, claim=claim)
+    except UnbuildableMessageError as exc:
+        return fail(row, str(exc))
+    except RetryableDeliveryError as exc:
+        # The next try reuses the Message-ID, so every try is the same message.
+        row.message_id = row.message_id or message_id
+        retried = row.record_failure(str(exc))
+        return SendResult(Outcome.RETRY if retried else Outcome.FAILED, row.last_error)
+    except RecipientRefusedError as exc:
+        row.fail(f"the recipient's server refused the address: {exc}", BOUNCED)
+        return SendResult(Outcome.BOUNCED, row.last_error)
+    except MailConfigurationError as exc:
+        row.fail(f"mail configuration error: {exc}")
+        return SendResult(Outcome.FAILED, row.last_error, configuration=True)
+    except FinalDeliveryError as exc:
+        return fail(row, str(exc))
+    except UnknownOutcomeError as exc:
+        row.status, row.last_error = UNKNOWN, str(exc)[:500]
+        row.attempts += 1
+        return SendResult(Outcome.UNKNOWN, row.last_error)
+    if not took:
+        db.session.rollback()
+        return SendResult(Outcome.NOT_CLAIMED)
+    row.status, row.sent_at, row.last_error = SENT, clock.now(), None
+    row.attempts += 1
+    return SendResult(Outcome.SENT)
+
+
+def fail(row: Sendable, reason: str) -> SendResult:
+    """End the row as failed with `reason`; the caller commits."""
+    row.fail(reason)
+    return SendResult(Outcome.FAILED, row.last_error)
+
+
+def claim_for(row: Sendable, message_id: str, **values: object) -> Claim:
+    """The claim run right before DATA: pending -> sending in one conditional UPDATE."""
+    model = type(row)
+
+    def claim() -> bool:
+        claimed = rows_changed(
+            update(model)
+            .where(model.id == row.id, model.status == PENDING)
+            .values(
+                status=SENDING,
+                message_id=message_id,
+                sending_started_at=clock.now(),
+                **values,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        db.session.commit()
+        if claimed == 1:
+            db.session.refresh(row)
+        return claimed == 1
+
+    return claim
+
+
+def report_problem(
+    result: SendResult, mail_kind: str, staff_address: str | None
+) -> None:
+    """After the row is committed: tell operators and admins what needs a person."""
+    if result.configuration:
+        record_configuration_error(mail_kind, result.reason or "")
+    elif result.outcome == Outcome.BOUNCED and staff_address is not None:
+        record_staff_bounce(staff_address, mail_kind, result.reason or "")
+
+
+def record_unexpected_failure(
+    model: type[Sendable], row_id: int, exc: Exception
+) -> bool:
+    """After a rollback: count an unexpected error against a still-pending row.
+
+    A bug or an outage then ends in back-off and, at last, `failed` with a reason,
+    never in silent retries. Commits; True when this was the last attempt.
+    """
+    try:
+        row = db.session.get(model, row_id)
+        if row is None or row.status != PENDING:
+            return False
+        gave_up = not row.record_failure(f"unexpected error: {type(exc).__name__}")
+        db.session.commit()
+        return gave_up
+    except Exception:
+        db.session.rollback()  # the database itself is down: the tick retries
+        log.exception("could not record the failure of %s %s", model.__name__, row_id)
+        return False

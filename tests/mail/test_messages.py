@@ -1,0 +1,196 @@
+"""Every candidate email, per step and per routing: right facts, both parts, no gaps."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from plugin import clock, create_app
+from plugin.extensions.queues import use_redis
+from plugin.jobs.tick import run_tick
+from tests.support.database import empty_tables
+from tests.support.events import DELETE, interview_event
+from tests.support.signing import SignedPost
+from tests.support.smtp import html_part, text_part
+
+PANEL = [
+    {"name": "Lee Park", "title": "Payroll Manager"},
+    {"name": "Amara Nwosu", "title": "HR Business Partner"},
+]
+START = datetime(2026, 12, 1, 22, 0, tzinfo=UTC)
+
+
+def all_emails(settings, tmp_path, smtp, routing="direct", **changes):
+    """Run one application's whole cadence; return every email received."""
+    policy = tmp_path / f"{routing}.toml"
+    policy.write_text(
+        '[firm]\nname = "Northwind Staffing"\n'
+        'postal_address = "12 Harbour Road, Portland, ME 04101"\n'
+        f'[routing]\nmode = "{routing}"\n'
+    )
+    app = create_app({**settings, "POLICY_FILE": str(policy)})
+    use_redis(app, None)
+    try:
+        with app.app_context():
+            SignedPost(app.test_client())(
+                interview_event(**{"data.interview.interviewers": PANEL, **changes})
+            )
+            at = START
+            while at < START + timedelta(days=25):
+                with clock.frozen_at(at):
+                    run_tick()
+                at += timedelta(hours=2)
+    finally:
+        empty_tables(app)
+    return {m["Subject"]: m for m in smtp.candidate_messages}
+
+
+def visible_text(message) -> str:
+    """The HTML part as a reader sees it: tags gone, entities decoded, spaces folded."""
+    without_tags = re.sub(r"<[^>]+>", " ", html_part(message))
+    return re.sub(r"\s+", " ", html.unescape(without_tags))
+
+
+def folded(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+@pytest.mark.parametrize("routing", ["direct", "via_recruiter"])
+def test_each_step_has_both_parts_with_the_same_facts(
+    settings, tmp_path, smtp, routing
+):
+    emails = all_emails(settings, tmp_path, smtp, routing)
+
+    assert len(emails) == 4
+    for subject, message in emails.items():
+        plain, rich = folded(text_part(message)), visible_text(message)
+        for fact in (
+            "Payroll Specialist role at Acme Logistics",
+            "Northwind Staffing",
+            "12 Harbour Road, Portland, ME 04101",
+            "Hi Dana,",
+        ):
+            assert fact in plain and fact in rich, (subject, fact)
+        for part in (plain, rich):
+            assert "{{" not in part and "{%" not in part, subject
+            assert "None" not in part, subject
+            assert "/plan/" in text_part(message) and "/plan/" in html_part(message)
+
+
+def test_thank_you_has_a_separate_draft_for_each_interviewer(settings, tmp_path, smtp):
+    message = all_emails(settings, tmp_path, smtp)[
+        "Your Acme Logistics interview: thank-you notes to send"
+    ]
+
+    plain = text_part(message)
+    drafts = plain.split("---- To ")[1:]
+    assert [d.splitlines()[0] for d in drafts] == [
+        "Lee Park, Payroll Manager ----",
+        "Amara Nwosu, HR Business Partner ----",
+    ]
+    assert "something you discussed with Lee Park" in drafts[0]
+    assert "something you discussed with Amara Nwosu" in drafts[1]
+    assert "something you discussed with Lee Park" not in drafts[1]
+
+
+def test_note_spells_each_name_and_gives_the_address_and_post_by(
+    settings, tmp_path, smtp
+):
+    message = all_emails(settings, tmp_path, smtp)[
+        "Optional: a handwritten note for Acme Logistics"
+    ]
+
+    plain = text_part(message)
+    assert "  - Lee Park, Payroll Manager" in plain
+    assert "  - Amara Nwosu, HR Business Partner" in plain
+    assert "100 Main St, Springfield, IL 62701" in plain
+    assert "Post it by Friday, December 4" in plain
+
+
+def test_check_in_names_the_role_and_the_deadline(settings, tmp_path, smtp):
+    message = all_emails(settings, tmp_path, smtp)[
+        "A short check-in with Acme Logistics"
+    ]
+
+    plain = folded(text_part(message))
+    assert "hoped to decide by Tuesday, December 8" in plain
+    assert (
+        "Subject: Checking in on the Payroll Specialist role at Acme Logistics" in plain
+    )
+    assert "Dear Lee Park," in plain
+    assert "phone call" not in plain
+
+
+def test_check_in_suggests_a_call_only_when_the_manager_allows_it(
+    settings, tmp_path, smtp
+):
+    emails = all_emails(
+        settings, tmp_path, smtp, **{"data.application.hiring_manager.ok_to_call": True}
+    )
+
+    assert "a phone call is fine" in text_part(
+        emails["A short check-in with Acme Logistics"]
+    )
+
+
+def test_check_in_without_a_deadline_says_it_assumed_one(settings, tmp_path, smtp):
+    emails = all_emails(
+        settings, tmp_path, smtp, **{"data.application.decision_deadline": DELETE}
+    )
+
+    plain = folded(text_part(emails["A short check-in with Acme Logistics"]))
+    assert (
+        "didn't give a decision date, so we waited 7 days after your last interview"
+        in plain
+    )
+
+
+def test_via_recruiter_sends_the_drafts_through_the_recruiter(settings, tmp_path, smtp):
+    emails = all_emails(settings, tmp_path, smtp, routing="via_recruiter")
+
+    thank_you = folded(
+        text_part(emails["Your Acme Logistics interview: thank-you notes to send"])
+    )
+    check_in = folded(text_part(emails["Time to ask your recruiter for news"]))
+    assert (
+        "send your notes to Sam Rivera (sam@staffing.example) rather than to Acme"
+        in thank_you
+    )
+    assert "Dear Lee Park," in thank_you  # addressed the same way
+    assert "---- To Sam Rivera <sam@staffing.example> ----" in check_in
+    assert "Dear Lee Park" not in check_in
+
+
+def test_missing_facts_degrade_gracefully(settings, tmp_path, smtp):
+    emails = all_emails(
+        settings,
+        tmp_path,
+        smtp,
+        **{
+            "data.candidate.first_name": None,
+            "data.application.job_title": None,
+            "data.application.employer": {"name": None},
+            "data.application.hiring_manager": None,
+            "data.application.recruiter": None,
+            "data.interview.interviewers": [{"name": "Jo Kim"}],
+        },
+    )
+
+    assert set(emails) == {
+        "Your interview: thank-you notes to send",
+        "Optional: a handwritten thank-you note",
+        "A short check-in",
+        "You've done your part",
+    }
+    for message in emails.values():
+        for part in (text_part(message), visible_text(message)):
+            assert "None" not in part and "Hi there," in part
+            assert ", ----" not in part and "the  role" not in part
+    check_in = text_part(emails["A short check-in"])
+    assert "Dear Hiring Manager," in check_in
+    assert "---- To Jo Kim ----" in text_part(
+        emails["Your interview: thank-you notes to send"]
+    )
