@@ -44,6 +44,10 @@ class HealthAnswer(Schema):
     )
     database = fields.String(required=True)
     redis = fields.String(required=True)
+    mail = fields.String(
+        required=True,
+        metadata={"description": "An error when the mail server refused our sender."},
+    )
     sources = fields.Dict(
         keys=fields.String(), values=fields.Nested(PullSourceHealth), required=True
     )

@@ -128,3 +128,11 @@ def test_the_deadline_documents_its_accepted_years(document):
 
     assert deadline["decision_deadline"]["format"] == "date"
     assert "2000 to 2100" in deadline["decision_deadline"]["description"]
+
+
+def test_the_health_answer_has_exactly_the_documented_keys(client, document):
+    documented = document["components"]["schemas"]["HealthAnswer"]
+
+    answer = client.get("/healthz").get_json()
+
+    assert set(answer) == set(documented["properties"]) == set(documented["required"])
