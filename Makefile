@@ -8,7 +8,11 @@ BIN := $(VENV)/bin
 RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint install clean
+.PHONY: run test lint install clean fuzz
+
+# make fuzz: mutated valid events through the real webhook (not part of `make test`).
+FUZZ_EXAMPLES ?= 3000
+FUZZ_SECONDS ?= 900
 
 run: $(RUN_STAMP)
 	$(BIN)/followup run
@@ -23,6 +27,10 @@ lint: $(DEV_STAMP)
 	$(BIN)/lint-imports
 
 install: $(DEV_STAMP)
+
+fuzz: $(DEV_STAMP)
+	HYPOTHESIS_PROFILE=fuzz FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_SECONDS=$(FUZZ_SECONDS) \
+		$(BIN)/pytest tests/webhooks/fuzz_webhooks.py -q -s -p no:cacheprovider
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -24,11 +24,14 @@ from plugin import create_app
 from plugin.extensions import db as _db
 from plugin.extensions.queues import use_redis
 from tests.support.database import TEST_DATABASE_URL, empty_tables
+from tests.support.hypothesis_profiles import load_selected_profile
 from tests.support.ports import free_port
 from tests.support.settings import base_settings
 from tests.support.signing import SignedPost
 from tests.support.smtp import SmtpRecorder
 from tests.support.workers import run_queued_jobs
+
+load_selected_profile()
 
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL")
 

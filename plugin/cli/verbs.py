@@ -15,8 +15,9 @@ from flask_migrate import upgrade
 
 from plugin import clock
 from plugin.cli.sources import start_polling
+from plugin.cli.worker import MAX_WAIT_SECONDS, run_worker
 from plugin.extensions import db
-from plugin.extensions.queues import QUEUE_NAMES, job_class_for, redis_connection
+from plugin.extensions.queues import worker_client
 from plugin.jobs.tick import BATCH_SIZE, run_tick
 
 log = logging.getLogger(__name__)
@@ -149,18 +150,33 @@ def scheduler_command() -> None:
 
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Stop once the queues are empty.")
+@click.option(
+    "--simple",
+    is_flag=True,
+    help="Run jobs in this process instead of a forked child per job.",
+)
+@click.option(
+    "--max-wait",
+    default=MAX_WAIT_SECONDS,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="Longest pause, in seconds, between reconnection tries while Redis is down.",
+)
 @with_appcontext
-def worker_command(burst: bool) -> None:
-    """Run an RQ worker on every queue; each job gets an app context."""
-    from rq import Worker
+def worker_command(burst: bool, simple: bool, max_wait: float) -> None:
+    """Run an RQ worker on every queue; each job gets an app context.
 
+    The worker rides out Redis outages: it reconnects with back-off (1 s, doubling
+    up to --max-wait) instead of exiting, and the tick queues again whatever was
+    lost. By default each job runs in a forked child, so a job that crashes or
+    leaks memory cannot take the worker with it. Choose --simple where forking is
+    unwelcome (a platform without fork, a debugger, or a supervisor that should see
+    one process); a job that crashes the interpreter then stops the worker too.
+    """
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    connection = redis_connection(app)
+    connection = worker_client(app)
     if connection is None:
         raise click.UsageError(
             "REDIS_URL is not set: jobs run inline, no worker is needed"
         )
-    worker = Worker(
-        list(QUEUE_NAMES), connection=connection, job_class=job_class_for(app)
-    )
-    worker.work(burst=burst, with_scheduler=False)
+    run_worker(app, connection, burst=burst, simple=simple, max_wait=max_wait)

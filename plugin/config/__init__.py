@@ -11,11 +11,23 @@ from typing import Any
 
 from flask import current_app
 
+from plugin.config import urls
 from plugin.config.policy import Policy, PolicyError
 from plugin.config.policy_file import load_policy
 
 WEBHOOK_MAX_BYTES = 256 * 1024
 LOG_FORMATS = ("text", "json")
+# Redis answers in well under a millisecond; waiting longer only holds up a webhook
+# whose event is already stored (the tick queues it later).
+REDIS_TIMEOUT_SECONDS = 0.25
+
+# Each URL setting and the check it must pass before the service starts.
+URL_CHECKS = {
+    "DATABASE_URL": urls.check_database_url,
+    "REDIS_URL": urls.check_redis_url,
+    "SMTP_URL": urls.check_smtp_url,
+    "BASE_URL": urls.check_base_url,
+}
 
 # Bullhorn's settings, copied into the app config as they are (README, "Bullhorn").
 BULLHORN_SETTINGS = (
@@ -30,6 +42,19 @@ BULLHORN_SETTINGS = (
 BULLHORN_DEFAULTS = {
     "BULLHORN_LOGIN_URL": "https://rest.bullhornstaffing.com",
     "BULLHORN_SUBSCRIPTION": "followup",
+}
+
+# Lever's and Ashby's API settings, copied as they are (docs/sources/*.md); their
+# webhook secrets are read apart, as tuples of keys.
+VENDOR_API_SETTINGS = (
+    "LEVER_API_KEY",
+    "LEVER_API_URL",
+    "ASHBY_API_KEY",
+    "ASHBY_API_URL",
+)
+VENDOR_API_DEFAULTS = {
+    "LEVER_API_URL": "https://api.lever.co/v1",
+    "ASHBY_API_URL": "https://api.ashbyhq.com",
 }
 
 # Names read from the environment; each is documented in the README's table.
@@ -47,11 +72,15 @@ ENV_NAMES = (
     "STANDARD_WEBHOOK_SECRET",
     "DATA_DIR",
     "WEBHOOK_MAX_BYTES",
+    "REDIS_TIMEOUT",
     "SOURCES_POLL_INTERVAL",
     *BULLHORN_SETTINGS,
     "SMTP_TIMEOUT",
     "EMAILS_PER_JOB",
     "SUPPRESSION_KEY",
+    "LEVER_SIGNATURE_TOKEN",
+    "ASHBY_WEBHOOK_SECRET",
+    *VENDOR_API_SETTINGS,
 )
 
 
@@ -74,6 +103,7 @@ def app_settings() -> Mapping[str, Any]:
 def load_config(environ: Mapping[str, Any]) -> dict[str, Any]:
     """Turn env-style settings into Flask config; raise ConfigError if unusable."""
     env = {k: v for k, v in environ.items() if v not in (None, "")}
+    _check_urls(env)
     data_dir = Path(env.get("DATA_DIR") or Path.cwd() / "instance").resolve()
     embedded = "DATABASE_URL" not in env
     try:
@@ -86,6 +116,7 @@ def load_config(environ: Mapping[str, Any]) -> dict[str, Any]:
         "SQLALCHEMY_DATABASE_URI": _database_uri(env.get("DATABASE_URL"), data_dir),
         "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(env.get("DATABASE_URL")),
         "REDIS_URL": env.get("REDIS_URL"),
+        "REDIS_TIMEOUT": _positive_seconds(env, "REDIS_TIMEOUT", REDIS_TIMEOUT_SECONDS),
         "SMTP_URL": env.get("SMTP_URL"),
         "MAIL_DIR": None if env.get("SMTP_URL") else data_dir / "mail",
         # Seconds to wait for each SMTP reply; mail job timeouts are sized from it.
@@ -116,11 +147,26 @@ def load_config(environ: Mapping[str, Any]) -> dict[str, Any]:
     }
     for name in BULLHORN_SETTINGS:
         config[name] = env.get(name, BULLHORN_DEFAULTS.get(name))
+    # Plain-text keys, several (space-separated) while a rotation is under way.
+    config["LEVER_SIGNATURE_TOKENS"] = _plain_secrets(env.get("LEVER_SIGNATURE_TOKEN"))
+    config["ASHBY_WEBHOOK_SECRETS"] = _plain_secrets(env.get("ASHBY_WEBHOOK_SECRET"))
+    for name in VENDOR_API_SETTINGS:
+        config[name] = env.get(name, VENDOR_API_DEFAULTS.get(name))
     if embedded:
         _fill_embedded_secrets(config, data_dir)
     else:
         _require_production_settings(config, env)
     return config
+
+
+def _check_urls(env: Mapping[str, Any]) -> None:
+    """Refuse a malformed URL setting by name; the value may hold a password."""
+    for name, check in URL_CHECKS.items():
+        if name in env:
+            try:
+                check(str(env[name]))
+            except urls.BadUrl as exc:
+                raise ConfigError(f"{name} {exc}") from exc
 
 
 def _log_format(value: str) -> str:
@@ -182,6 +228,11 @@ def _webhook_secrets(value: str | None, name: str) -> tuple[bytes, ...]:
         except ValueError as exc:
             raise ConfigError(f"{name}: a secret is not whsec_<base64>") from exc
     return tuple(keys)
+
+
+def _plain_secrets(value: str | None) -> tuple[bytes, ...]:
+    """Secrets a vendor hands out as plain text, used as HMAC keys in UTF-8."""
+    return tuple(secret.encode() for secret in (value or "").split())
 
 
 def _fill_embedded_secrets(config: dict[str, Any], data_dir: Path) -> None:

@@ -8,6 +8,8 @@ from typing import Any, ClassVar
 
 import redis
 from flask import Flask, current_app
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 from rq import Queue
 from rq.job import Job
 from rq.utils import import_attribute
@@ -65,8 +67,42 @@ def next_try(attempts: int) -> datetime:
 def init_app(app: Flask) -> None:
     """Remember the Redis connection to use (none means jobs run inline)."""
     url = app.config.get("REDIS_URL")
+    timeout = app.config["REDIS_TIMEOUT"]
+    app.extensions[REDIS_EXTENSION] = enqueue_client(url, timeout) if url else None
+
+
+def enqueue_client(url: str, timeout: float) -> redis.Redis:
+    """A client that gives up after `timeout` seconds, once: for queuing work.
+
+    What is queued is already committed to the database, so a hung or absent Redis
+    must cost a webhook well under a second; the tick queues the work later.
+    """
     # from_url connects lazily: building the client does no I/O.
-    app.extensions[REDIS_EXTENSION] = redis.Redis.from_url(url) if url else None
+    return redis.Redis.from_url(
+        url,
+        socket_connect_timeout=timeout,
+        socket_timeout=timeout,
+        retry=Retry(NoBackoff(), 0),
+    )
+
+
+def worker_client(app: Flask) -> redis.Redis | None:
+    """A client for a worker: quick to notice a dead server, patient with reads.
+
+    RQ raises the read timeout above its blocking dequeue by itself; the worker's
+    own loop reconnects with back-off when Redis goes away.
+    """
+    url = app.config.get("REDIS_URL")
+    if not url:
+        return redis_connection(app)  # one handed over with use_redis, or none
+    return redis.Redis.from_url(
+        url,
+        # Off the request path, a slow (say TLS) handshake may take its time.
+        socket_connect_timeout=max(app.config["REDIS_TIMEOUT"], 5.0),
+        socket_keepalive=True,
+        retry=Retry(NoBackoff(), 0),
+        health_check_interval=30,
+    )
 
 
 def redis_connection(app: Flask | None = None) -> redis.Redis | None:

@@ -18,7 +18,7 @@ from plugin.cli import main
 from plugin.config import ENV_NAMES
 from webhooks.schema import EVENT_TYPES
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
 OPERATIONS = DOCS / "operations.md"
 EVENTS = DOCS / "events.md"
