@@ -41,7 +41,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    """Mount the HTTP endpoints and the JSON error handlers."""
+    """Mount the HTTP endpoints, the OpenAPI document and the error handlers."""
     from plugin.extensions import csrf
     from plugin.views import (
         api,
@@ -50,6 +50,7 @@ def register_blueprints(app: Flask) -> None:
         errors,
         health,
         home,
+        openapi,
         plan,
         security,
         unsubscribe,
@@ -67,9 +68,10 @@ def register_blueprints(app: Flask) -> None:
         unsubscribe.bp,
         auth.bp,
         dashboard.bp,
-        api.bp,
     ):
         app.register_blueprint(blueprint)
+    # The API's blueprint is registered through its description (/openapi.json).
+    openapi.register(app, api.bp)
     errors.register(app)
     security.register(app)
 

@@ -2,7 +2,33 @@
 
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, Schema, fields
+from datetime import date
+from typing import Any
+
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+
+from plugin.operations.suppressions import SUPPRESSION_REASONS
+
+#: Dates sent to the API fall in the same years as dates in events (EVENTS.md).
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
+
+
+class AcceptedDate(fields.Date):
+    """A `YYYY-MM-DD` date in the accepted years: later steps add days to it."""
+
+    def __init__(self, **kwargs: Any):
+        description = f"YYYY-MM-DD, in the years {EARLIEST_YEAR} to {LATEST_YEAR}."
+        super().__init__(metadata={"description": description}, **kwargs)
+
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Any, **kwargs: Any
+    ) -> date:
+        parsed: date = super()._deserialize(value, attr, data, **kwargs)
+        if not EARLIEST_YEAR <= parsed.year <= LATEST_YEAR:
+            raise ValidationError(
+                f"Must be in the years {EARLIEST_YEAR} to {LATEST_YEAR}."
+            )
+        return parsed
 
 
 class _Input(Schema):
@@ -13,13 +39,28 @@ class _Input(Schema):
 class PauseInput(_Input):
     """Pause a cadence; no date means until resumed."""
 
-    until = fields.Date(allow_none=True, load_default=None)
+    until = AcceptedDate(allow_none=True, load_default=None)
 
 
 class DeadlineInput(_Input):
     """The employer's decision deadline; null clears it."""
 
-    decision_deadline = fields.Date(required=True, allow_none=True)
+    decision_deadline = AcceptedDate(required=True, allow_none=True)
+
+
+class SuppressionInput(_Input):
+    """An address a mail provider reported as bouncing or complaining."""
+
+    email = fields.Email(required=True, validate=validate.Length(max=320))
+    reason = fields.String(required=True, validate=validate.OneOf(SUPPRESSION_REASONS))
+
+
+class SuppressionOutput(Schema):
+    """Whether the address was added now or was on the list already."""
+
+    status = fields.String(
+        required=True, validate=validate.OneOf(("added", "already_suppressed"))
+    )
 
 
 class ApplicationSummary(Schema):
@@ -92,6 +133,12 @@ class DigestOutput(Schema):
 
 
 class ErrorOutput(Schema):
-    error = fields.String()
-    message = fields.String()
-    fields_ = fields.Dict(data_key="fields")
+    """The one shape of every error: a code, a message, and the fields at fault."""
+
+    error = fields.String(required=True)
+    message = fields.String(required=True)
+    fields_ = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.String()),
+        data_key="fields",
+    )

@@ -1,17 +1,16 @@
 """The JSON API under /api/: the dashboard's data, for programs, with bearer tokens.
 
-Described by an OpenAPI document at /openapi.json, generated from the schemas.
+The route declarations below are also the OpenAPI document at /openapi.json.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, time
-from typing import Any
+from functools import wraps
+from typing import Any, TypeVar
 
-from apispec import APISpec
-from apispec.ext.marshmallow import MarshmallowPlugin
-from flask import Blueprint, Response, abort, g, jsonify, request
-from marshmallow import ValidationError
+from flask import Response, abort, g, request
 
 from plugin import clock
 from plugin.config import firm_policy
@@ -28,6 +27,7 @@ from plugin.operations.applications import application_rows
 from plugin.operations.digest import build_digest
 from plugin.operations.planning import replan, set_decision_deadline
 from plugin.operations.preview import preview_application
+from plugin.operations.suppressions import suppress
 from plugin.schemas.api import (
     ApplicationDetail,
     ApplicationList,
@@ -35,13 +35,47 @@ from plugin.schemas.api import (
     DigestOutput,
     ErrorOutput,
     PauseInput,
+    SuppressionInput,
+    SuppressionOutput,
 )
 from plugin.views.common import error_response
-from webhooks.fields import flatten_errors
-
-bp = Blueprint("api", __name__, url_prefix="/api")
+from plugin.views.json_bodies import ApiBlueprint, BadInput
 
 Answer = tuple[Response, int]
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+bp = ApiBlueprint(
+    "api",
+    __name__,
+    url_prefix="/api",
+    description="The dashboard's data for programs; every call needs a bearer token.",
+)
+
+# What each refusal means; every one comes in the error shape.
+REFUSALS = {
+    400: "The body is not JSON.",
+    401: "No valid bearer token.",
+    403: "The token is not an admin's.",
+    404: "No such application for this user.",
+    422: "The body breaks the schema; `fields` names each field at fault.",
+}
+
+
+def refusals(*statuses: int) -> Callable[[View], View]:
+    """Document the refusals an operation may answer with (401 for all of them)."""
+    content = {"application/json": {"schema": ErrorOutput}}
+    return bp.doc(
+        responses={
+            str(status): {"description": REFUSALS[status], "content": content}
+            for status in sorted({401, *statuses})
+        }
+    )
+
+
+# Ids are 32-bit integer columns: a larger one names nothing (a 404, not a 500 from
+# PostgreSQL), and the document says so.
+APPLICATION = "/applications/<int(max=2147483647):application_id>"
 
 
 @bp.before_request
@@ -61,89 +95,113 @@ def authenticate() -> Answer | None:
 
 
 @bp.get("/applications")
-def list_applications() -> Answer:
-    """The caller's active applications, each with its next step."""
+@refusals()
+@bp.response(200, ApplicationList)
+def list_applications() -> dict[str, Any]:
+    """Active applications with their next step."""
     rows = [{**row, "id": row["application"].id} for row in application_rows(_user())]
-    return jsonify(ApplicationList().dump({"applications": rows})), 200
+    return {"applications": rows}
 
 
-@bp.get("/applications/<int:application_id>")
-def get_application(application_id: int) -> Answer:
-    """One application's steps and timeline."""
-    return jsonify(
-        ApplicationDetail().dump(preview_application(_visible(application_id)))
-    ), 200
+@bp.get(APPLICATION)
+@refusals(404)
+@bp.response(200, ApplicationDetail)
+def get_application(application_id: int) -> dict[str, Any]:
+    """An application's steps and timeline."""
+    return preview_application(_visible(application_id))
 
 
-@bp.post("/applications/<int:application_id>/pause")
-def pause(application_id: int) -> Answer:
+@bp.post(f"{APPLICATION}/pause")
+@refusals(404, 400, 422)
+@bp.arguments(PauseInput, required=False)
+@bp.response(200, ApplicationDetail)
+def pause(data: dict[str, Any], application_id: int) -> dict[str, Any]:
     """Pause the cadence, until a date or until resumed."""
     found = _visible(application_id)
-    data = _load(PauseInput(), request.get_json(silent=True) or {})
     until = None
     if data["until"] is not None:
         until = datetime.combine(data["until"], time(0), zone_of(found, firm_policy()))
     actions.pause(found, until, who="recruiter")
-    return get_application(application_id)
+    return preview_application(found)
 
 
-@bp.post("/applications/<int:application_id>/resume")
-def resume(application_id: int) -> Answer:
+@bp.post(f"{APPLICATION}/resume")
+@refusals(404)
+@bp.response(200, ApplicationDetail)
+def resume(application_id: int) -> dict[str, Any]:
     """Resume the cadence."""
-    actions.resume(_visible(application_id), who="recruiter")
-    return get_application(application_id)
-
-
-@bp.put("/applications/<int:application_id>/deadline")
-def put_deadline(application_id: int) -> Answer:
-    """Set (or clear, with null) the employer's decision deadline."""
     found = _visible(application_id)
-    data = _load(DeadlineInput(), request.get_json(silent=True))
+    actions.resume(found, who="recruiter")
+    return preview_application(found)
+
+
+@bp.put(f"{APPLICATION}/deadline")
+@refusals(404, 400, 422)
+@bp.arguments(DeadlineInput)
+@bp.response(200, ApplicationDetail)
+def put_deadline(data: dict[str, Any], application_id: int) -> dict[str, Any]:
+    """Set or clear (with null) the employer's decision deadline."""
+    found = _visible(application_id)
     set_decision_deadline(found, data["decision_deadline"], "recruiter")
     replan(found, firm_policy())
     db.session.commit()
-    return get_application(application_id)
+    return preview_application(found)
 
 
 @bp.get("/digest")
-def get_digest() -> Answer:
-    """Today's digest for the caller (empty for a user who is not a recruiter)."""
+@refusals()
+@bp.response(200, DigestOutput)
+def get_digest() -> dict[str, Any]:
+    """Today's digest, most urgent first (empty for a user who is not a recruiter)."""
     recruiter = recruiter_of(_user())
     if recruiter is None:
-        return jsonify(
-            DigestOutput().dump(
-                {"local_date": clock.now().date(), "total": 0, "sections": []}
-            )
-        ), 200
+        return {"local_date": clock.now().date(), "total": 0, "sections": []}
     content = build_digest(recruiter, clock.now())
     sections = [
         {"key": key, "title": title, "items": items}
         for key, title, items in content.ordered()
     ]
-    return jsonify(
-        DigestOutput().dump(
-            {
-                "local_date": content.local_date,
-                "total": content.total,
-                "sections": sections,
-            }
-        )
-    ), 200
+    return {
+        "local_date": content.local_date,
+        "total": content.total,
+        "sections": sections,
+    }
 
 
-class BadInput(Exception):
-    """A request body that breaks its schema (422 with the fields named)."""
+def admin_only(view: View) -> View:
+    """Refuse a token that is not an admin's, before its body is even read."""
 
-    def __init__(self, fields: dict[str, list[str]]):
-        super().__init__("invalid input")
-        self.fields = fields
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if not _user().is_admin:
+            return error_response(
+                403,
+                "forbidden",
+                "Only an admin's token may do this.",
+                {"Authorization": ["Not an admin's token."]},
+            )
+        return view(*args, **kwargs)
+
+    return wrapped  # type: ignore[return-value]
 
 
-@bp.errorhandler(BadInput)
-def bad_input(exc: BadInput) -> Answer:
-    return error_response(
-        422, "invalid_input", "The request body breaks the schema.", exc.fields
-    )
+@bp.post("/suppressions")
+@admin_only
+@refusals(400, 403, 422)
+@bp.arguments(SuppressionInput)
+@bp.response(201, SuppressionOutput, description="Added to the list now.")
+@bp.alt_response(
+    200, schema=SuppressionOutput, description="On the list already.", success=True
+)
+def add_suppression(data: dict[str, Any]) -> tuple[dict[str, str], int]:
+    """Never email this candidate address again (a bounce or complaint handler)."""
+    try:
+        added = suppress(data["email"], data["reason"])
+    except ValueError as exc:  # an address the list cannot normalise
+        raise BadInput({"email": [str(exc)]}) from exc
+    if added:
+        return {"status": "added"}, 201
+    return {"status": "already_suppressed"}, 200
 
 
 @bp.errorhandler(404)
@@ -156,15 +214,6 @@ def not_found(exc: Exception) -> Answer:
     )
 
 
-def _load(schema: Any, payload: Any) -> dict[str, Any]:
-    if not isinstance(payload, dict):
-        raise BadInput({"body": ["Send a JSON object."]})
-    try:
-        return dict(schema.load(payload))
-    except ValidationError as exc:
-        raise BadInput(flatten_errors(exc.messages)) from exc
-
-
 def _user() -> User:
     user: User = g.api_user
     return user
@@ -175,121 +224,3 @@ def _visible(application_id: int) -> Application:
     if found is None:
         abort(404)
     return found
-
-
-def openapi_document() -> dict[str, Any]:
-    """The OpenAPI 3 description of this API, built from the marshmallow schemas."""
-    spec = APISpec(
-        title="Follow-Up Coach API",
-        version="1.0.0",
-        openapi_version="3.0.3",
-        plugins=[MarshmallowPlugin()],
-    )
-    spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
-    for name, schema in (
-        ("ApplicationList", ApplicationList),
-        ("ApplicationDetail", ApplicationDetail),
-        ("PauseInput", PauseInput),
-        ("DeadlineInput", DeadlineInput),
-        ("DigestOutput", DigestOutput),
-        ("Error", ErrorOutput),
-    ):
-        spec.components.schema(name, schema=schema)
-    detail = _json_response("ApplicationDetail")
-    errors = {"401": _json_response("Error"), "404": _json_response("Error")}
-    spec.path(
-        path="/api/applications",
-        operations={
-            "get": {
-                "summary": "Active applications with their next step",
-                "responses": {
-                    "200": _json_response("ApplicationList"),
-                    "401": errors["401"],
-                },
-            }
-        },
-    )
-    spec.path(
-        path="/api/applications/{application_id}",
-        parameters=[_id_parameter()],
-        operations={
-            "get": {
-                "summary": "An application's steps and timeline",
-                "responses": {"200": detail, **errors},
-            }
-        },
-    )
-    spec.path(
-        path="/api/applications/{application_id}/pause",
-        parameters=[_id_parameter()],
-        operations={
-            "post": {
-                "summary": "Pause the cadence",
-                "requestBody": _json_body("PauseInput"),
-                "responses": {"200": detail, **errors, "422": _json_response("Error")},
-            }
-        },
-    )
-    spec.path(
-        path="/api/applications/{application_id}/resume",
-        parameters=[_id_parameter()],
-        operations={
-            "post": {
-                "summary": "Resume the cadence",
-                "responses": {"200": detail, **errors},
-            }
-        },
-    )
-    spec.path(
-        path="/api/applications/{application_id}/deadline",
-        parameters=[_id_parameter()],
-        operations={
-            "put": {
-                "summary": "Set or clear the decision deadline",
-                "requestBody": _json_body("DeadlineInput"),
-                "responses": {"200": detail, **errors, "422": _json_response("Error")},
-            }
-        },
-    )
-    spec.path(
-        path="/api/digest",
-        operations={
-            "get": {
-                "summary": "Today's digest, most urgent first",
-                "responses": {
-                    "200": _json_response("DigestOutput"),
-                    "401": errors["401"],
-                },
-            }
-        },
-    )
-    document = spec.to_dict()
-    document["security"] = [{"bearer": []}]
-    return document
-
-
-def _json_response(schema: str) -> dict[str, Any]:
-    return {
-        "description": schema,
-        "content": {
-            "application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}
-        },
-    }
-
-
-def _json_body(schema: str) -> dict[str, Any]:
-    return {
-        "required": True,
-        "content": {
-            "application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}
-        },
-    }
-
-
-def _id_parameter() -> dict[str, Any]:
-    return {
-        "name": "application_id",
-        "in": "path",
-        "required": True,
-        "schema": {"type": "integer"},
-    }

@@ -92,11 +92,3 @@ def _redis() -> str:
     except RedisError as exc:
         return f"error: {type(exc).__name__}"
     return "ok"
-
-
-@bp.get("/openapi.json")
-def openapi() -> tuple[Response, int]:
-    """The OpenAPI document of the JSON API (public: it holds no data)."""
-    from plugin.views.api import openapi_document
-
-    return jsonify(openapi_document()), 200
