@@ -32,6 +32,18 @@ class PayloadError(Exception):
         self.fields = dict(fields)
 
 
+class IgnoredEvent(Exception):
+    """The delivery is valid but carries nothing we can act on.
+
+    Raised from `normalise` (for example a vendor event about a candidate with no
+    email); the inbox then marks the delivery `ignored` with `reason`, for good.
+    """
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
 @dataclass(frozen=True)
 class Delivery:
     """What the receiver hands a source: headers and the exact bytes received."""
@@ -51,7 +63,10 @@ class Source(abc.ABC):
     def normalise(
         self, payload: Any, settings: Mapping[str, Any] | None = None
     ) -> list[dict[str, Any]]:
-        """Turn a stored payload into canonical events; `settings` is app config."""
+        """Turn a stored payload into canonical events; `settings` is app config.
+
+        Raise IgnoredEvent, or return no events, when there is nothing to act on.
+        """
 
 
 class WebhookSource(Source):
@@ -187,7 +202,12 @@ def all_sources() -> list[Source]:
 _loaded = False
 # Built-ins, loaded even when the installed entry points are stale (an old
 # editable install that predates a source must not lose it).
-_BUILT_IN = ("webhooks.standard", "webhooks.bullhorn")
+_BUILT_IN = (
+    "webhooks.standard",
+    "webhooks.bullhorn",
+    "webhooks.lever",
+    "webhooks.ashby",
+)
 
 
 def _load_sources() -> None:

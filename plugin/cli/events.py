@@ -22,11 +22,18 @@ def events_group() -> None:
 @click.option(
     "--stuck", is_flag=True, help="Only deliveries that failed or have waited too long."
 )
+@click.option(
+    "--status",
+    type=click.Choice([status.value for status in InboxStatus]),
+    help="Only deliveries in this state (e.g. ignored, with the reason why).",
+)
 @click.option("--limit", default=50, show_default=True)
 @with_appcontext
-def list_events(stuck: bool, limit: int) -> None:
-    """List deliveries, newest first."""
+def list_events(stuck: bool, status: str | None, limit: int) -> None:
+    """List deliveries, newest first; an ignored one shows why it was ignored."""
     query = select(InboxEvent).order_by(InboxEvent.id.desc()).limit(limit)
+    if status:
+        query = query.where(InboxEvent.status == status)
     if stuck:
         waited = clock.now() - REQUEUE_AFTER
         query = query.where(
@@ -43,8 +50,14 @@ def list_events(stuck: bool, limit: int) -> None:
         click.echo(
             f"{event.id:>6}  {event.status:<9} {event.source}:{event.delivery_id}  "
             f"{event.event_type}  received {event.received_at:%Y-%m-%d %H:%M}Z  "
-            f"attempts {event.attempts}  {event.last_error or ''}".rstrip()
+            f"attempts {event.attempts}  {_outcome(event)}".rstrip()
         )
+
+
+def _outcome(event: InboxEvent) -> str:
+    if event.status == InboxStatus.IGNORED:
+        return f"reason: {event.last_error or 'nothing to act on'}"
+    return event.last_error or ""
 
 
 @events_group.command("replay")

@@ -32,6 +32,19 @@ BULLHORN_DEFAULTS = {
     "BULLHORN_SUBSCRIPTION": "followup",
 }
 
+# Lever's and Ashby's API settings, copied as they are (docs/sources/*.md); their
+# webhook secrets are read apart, as tuples of keys.
+VENDOR_API_SETTINGS = (
+    "LEVER_API_KEY",
+    "LEVER_API_URL",
+    "ASHBY_API_KEY",
+    "ASHBY_API_URL",
+)
+VENDOR_API_DEFAULTS = {
+    "LEVER_API_URL": "https://api.lever.co/v1",
+    "ASHBY_API_URL": "https://api.ashbyhq.com",
+}
+
 # Names read from the environment; each is documented in the README's table.
 ENV_NAMES = (
     "DATABASE_URL",
@@ -49,6 +62,9 @@ ENV_NAMES = (
     "WEBHOOK_MAX_BYTES",
     "SOURCES_POLL_INTERVAL",
     *BULLHORN_SETTINGS,
+    "LEVER_SIGNATURE_TOKEN",
+    "ASHBY_WEBHOOK_SECRET",
+    *VENDOR_API_SETTINGS,
 )
 
 
@@ -108,6 +124,11 @@ def load_config(environ: Mapping[str, Any]) -> dict[str, Any]:
     }
     for name in BULLHORN_SETTINGS:
         config[name] = env.get(name, BULLHORN_DEFAULTS.get(name))
+    # Plain-text keys, several (space-separated) while a rotation is under way.
+    config["LEVER_SIGNATURE_TOKENS"] = _plain_secrets(env.get("LEVER_SIGNATURE_TOKEN"))
+    config["ASHBY_WEBHOOK_SECRETS"] = _plain_secrets(env.get("ASHBY_WEBHOOK_SECRET"))
+    for name in VENDOR_API_SETTINGS:
+        config[name] = env.get(name, VENDOR_API_DEFAULTS.get(name))
     if embedded:
         _fill_embedded_secrets(config, data_dir)
     else:
@@ -163,6 +184,11 @@ def _webhook_secrets(value: str | None, name: str) -> tuple[bytes, ...]:
         except ValueError as exc:
             raise ConfigError(f"{name}: a secret is not whsec_<base64>") from exc
     return tuple(keys)
+
+
+def _plain_secrets(value: str | None) -> tuple[bytes, ...]:
+    """Secrets a vendor hands out as plain text, used as HMAC keys in UTF-8."""
+    return tuple(secret.encode() for secret in (value or "").split())
 
 
 def _fill_embedded_secrets(config: dict[str, Any], data_dir: Path) -> None:

@@ -14,7 +14,7 @@ from plugin.extensions.queues import next_try
 from plugin.models import InboxEvent, InboxStatus
 from plugin.operations.events import apply_event
 from plugin.operations.planning import replan
-from webhooks import PayloadError, get_source
+from webhooks import IgnoredEvent, PayloadError, get_source
 
 log = logging.getLogger(__name__)
 
@@ -36,25 +36,53 @@ def _process(event_id: int) -> None:
         return
     try:
         _apply(event)
+    except IgnoredEvent as ignored:
+        db.session.rollback()
+        _settle(event_id, InboxStatus.IGNORED, ignored.reason)
+        return
+    except PayloadError as exc:
+        # Valid when accepted, not any more (a stricter release): retrying cannot
+        # help, so it is set aside visibly; `followup events replay` takes it up.
+        db.session.rollback()
+        reason = "no longer passes the schema: " + ", ".join(exc.fields)
+        _settle(event_id, InboxStatus.IGNORED, reason)
+        return
     except Exception as exc:
         db.session.rollback()
         _record_failure(event_id, exc)
         return
-    event.status = InboxStatus.PROCESSED
-    event.processed_at = clock.now()
-    db.session.commit()
-    log.info("inbox event %s processed", event_id)
+    _settle(event_id, InboxStatus.PROCESSED, None, event)
 
 
 def _apply(event: InboxEvent) -> None:
     source = get_source(event.source)
     if source is None:
         raise LookupError(f"no source called {event.source!r} is installed")
-    payload = json.loads(event.raw_body or b"null")
-    for canonical in source.normalise(payload, app_settings()):
+    if event.raw_body is None:
+        raise IgnoredEvent("the body was purged before it was processed")
+    payload = json.loads(event.raw_body)
+    canonical_events = source.normalise(payload, app_settings())
+    if not canonical_events:
+        raise IgnoredEvent("the source found nothing to act on")
+    for canonical in canonical_events:
         application = apply_event(source.name, canonical)
         replan(application, firm_policy())
         event.application_id = application.id
+
+
+def _settle(
+    event_id: int, status: str, reason: str | None, event: InboxEvent | None = None
+) -> None:
+    """End a delivery's processing for good: processed, or ignored with a reason."""
+    event = event or db.session.get(InboxEvent, event_id)
+    if event is None or event.status != InboxStatus.PENDING:
+        db.session.rollback()
+        return
+    event.status, event.processed_at = status, clock.now()
+    # Reasons name ids and fields only, never personal data: they are shown as is.
+    event.last_error = reason[:500] if reason else None
+    db.session.commit()
+    log.info("inbox event %s %s", event_id, status)
 
 
 def _record_failure(event_id: int, exc: Exception) -> None:

@@ -18,6 +18,8 @@ class InboxStatus(enum.StrEnum):
 
     PENDING = "pending"
     PROCESSED = "processed"
+    # Valid, but nothing to act on (its reason is in last_error); final, like PROCESSED.
+    IGNORED = "ignored"
     FAILED = "failed"
 
 

@@ -11,8 +11,11 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import select
 
+from plugin import clock
+from plugin.cadence.plan import plan_cadence
 from plugin.extensions import db
 from plugin.models import (
     Application,
@@ -22,43 +25,101 @@ from plugin.models import (
     Interviewer,
     InterviewStatus,
     Recruiter,
+    TimelineKind,
+    Touchpoint,
+    TouchpointStatus,
 )
-from plugin.operations.planning import set_decision_deadline
+from plugin.operations.planning import (
+    add_to_timeline,
+    facts_for,
+    set_decision_deadline,
+    touchpoints_of,
+)
+from webhooks import IgnoredEvent
 
+# The application's status each type sets; other types leave it alone.
 DECISIONS = {
     "application.offer_extended": ApplicationStatus.OFFER_EXTENDED,
     "application.hired": ApplicationStatus.HIRED,
     "application.rejected": ApplicationStatus.REJECTED,
     "application.withdrawn": ApplicationStatus.WITHDRAWN,
+    "application.reopened": ApplicationStatus.ACTIVE,
 }
+# The interview's status each type sets; other types (`application.*` carrying an
+# interview) update its details and keep its status.
 INTERVIEW_STATES = {
     "interview.scheduled": InterviewStatus.SCHEDULED,
     "interview.rescheduled": InterviewStatus.SCHEDULED,
     "interview.completed": InterviewStatus.COMPLETED,
     "interview.cancelled": InterviewStatus.CANCELLED,
 }
+MISSED_WHILE_DECIDED = "due while a decision stood; the application was reopened"
 
 
 def apply_event(source: str, event: Mapping[str, Any]) -> Application:
-    """Upsert everything an event says; return the application it concerns."""
+    """Upsert every part an event carries; return the application it concerns."""
     stamp: datetime = event["timestamp"]
     data = event["data"]
     candidate = _upsert_candidate(source, data["candidate"], stamp)
     application = _upsert_application(source, candidate, data["application"], stamp)
-    if event["type"] in DECISIONS and _is_newer(application, stamp):
-        application.status = DECISIONS[event["type"]]
+    reopened = _apply_decision(application, event["type"], stamp)
     if application.source_updated_at is None or stamp >= application.source_updated_at:
         application.source_updated_at = stamp
-    if "interview" in data:
+    if data.get("interview") is not None:
         _upsert_interview(
             source,
             application,
             data["interview"],
-            INTERVIEW_STATES[event["type"]],
+            INTERVIEW_STATES.get(event["type"]),
             stamp,
         )
     db.session.flush()
+    if reopened:
+        skip_missed_steps(application)
     return application
+
+
+def _apply_decision(application: Application, kind: str, stamp: datetime) -> bool:
+    """Set the status the event type stands for; True when a decision was undone."""
+    status = DECISIONS.get(kind)
+    if status is None or not _is_newer(application, stamp):
+        return False
+    undone = status == ApplicationStatus.ACTIVE and not application.is_active
+    application.status = status
+    return undone
+
+
+def skip_missed_steps(application: Application) -> None:
+    """After a reopen, settle as skipped every step whose time passed meanwhile.
+
+    The application is active again, but only steps still ahead are planned: a
+    check-in whose moment came while it was decided is not sent late.
+    """
+    now = clock.now()
+    touchpoints = touchpoints_of(application.id)
+    facts = facts_for(application, touchpoints, current_app.config["POLICY"])
+    existing = {(tp.step, tp.slot): tp for tp in touchpoints}
+    for step in plan_cadence(facts, current_app.config["POLICY"]).steps:
+        if step.due_at > now:
+            continue
+        touchpoint = existing.get((step.step.value, step.slot))
+        if touchpoint is None:
+            touchpoint = Touchpoint(
+                application_id=application.id,
+                step=step.step,
+                slot=step.slot,
+                planned_for=step.planned_for,
+                due_at=step.due_at,
+            )
+            db.session.add(touchpoint)
+        touchpoint.status, touchpoint.reason = (
+            TouchpointStatus.SKIPPED,
+            MISSED_WHILE_DECIDED,
+        )
+        db.session.flush()
+        add_to_timeline(
+            application.id, TimelineKind.SKIPPED, touchpoint, MISSED_WHILE_DECIDED
+        )
 
 
 def _is_newer(record: Candidate | Application | Interview, stamp: datetime) -> bool:
@@ -79,12 +140,15 @@ def _upsert_candidate(
         candidate = Candidate(source=source, external_id=fields["id"])
         db.session.add(candidate)
     if candidate.forgotten_at is not None:
-        return candidate  # erased on request: later events bring nothing back
-    if _is_newer(candidate, stamp):
+        # Erased on request: later events bring nothing back, nor add to it.
+        raise IgnoredEvent("the candidate's personal data was erased")
+    newer = _is_newer(candidate, stamp)
+    if newer:
         _copy(fields, candidate, ("first_name", "last_name", "timezone"))
-        if fields.get("email"):
-            candidate.email = fields["email"]
         candidate.source_updated_at = stamp
+    if fields.get("email") and (newer or not candidate.email):
+        # Filling in a missing address overwrites nothing newer.
+        candidate.email = fields["email"]
     return candidate
 
 
@@ -144,7 +208,7 @@ def _upsert_interview(
     source: str,
     application: Application,
     fields: Mapping[str, Any],
-    status: InterviewStatus,
+    status: InterviewStatus | None,
     stamp: datetime,
 ) -> None:
     interview = _by_external_id(Interview, source, fields["id"])
@@ -156,7 +220,8 @@ def _upsert_interview(
     if not _is_newer(interview, stamp):
         return
     interview.application = application
-    interview.status = status
+    if status is not None:
+        interview.status = status
     interview.source_updated_at = stamp
     _copy(fields, interview, ("starts_at", "ends_at", "location"))
     if fields.get("starts_at") is not None:

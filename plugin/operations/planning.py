@@ -26,6 +26,7 @@ from plugin.models import (
 )
 from plugin.models.types import UTCDateTime
 from plugin.models.zones import employer_zone_of, zone_of
+from webhooks.fields import year_problem
 
 # Touchpoints in these states are settled: the planner never changes them.
 SETTLED = (
@@ -179,10 +180,20 @@ def add_to_timeline(
     )
 
 
+class DeadlineOutOfRange(ValueError):
+    """A decision deadline outside the years the service can plan with."""
+
+
 def set_decision_deadline(
     application: Application, deadline: date | None, source: str
 ) -> None:
-    """Record a newly stated deadline (most recent wins, from any source)."""
+    """Record a newly stated deadline (most recent wins, from any source).
+
+    Raises DeadlineOutOfRange for a date outside the accepted years: callers check
+    first (and answer 422); this keeps such a date from ever being stored.
+    """
+    if deadline is not None and year_problem(deadline):
+        raise DeadlineOutOfRange(year_problem(deadline))
     if application.decision_deadline == deadline and (
         application.decision_deadline_source == source or deadline is None
     ):

@@ -40,6 +40,9 @@ def _http_error(exc: HTTPException) -> tuple[Response | str, int]:
     return error_response(status, code, exc.description or exc.name)
 
 
-def _unexpected(exc: Exception) -> tuple[Response, int]:
+def _unexpected(exc: Exception) -> tuple[Response | str, int]:
     log.exception("unhandled %s", type(exc).__name__)
+    if request.path.startswith(PAGE_PREFIXES):
+        page = render_template("error.html", status=500, title="Internal Server Error")
+        return page, 500
     return error_response(500, "internal_error", "Something went wrong on our side.")

@@ -17,6 +17,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
 from plugin.operations.actions import HEARD_BACK_OUTCOMES
+from webhooks.fields import EARLIEST_YEAR, LATEST_YEAR, year_problem
 
 FAR_FUTURE = timedelta(days=366)
 
@@ -34,6 +35,14 @@ class NotBefore:
             raise ValidationError("Choose today or a later date.")
         if field.data > self.today + FAR_FUTURE:
             raise ValidationError("Choose a date within the next year.")
+
+
+def within_accepted_years(form: Any, field: Any) -> None:
+    """A date the service can plan with (EVENTS.md's accepted years)."""
+    if field.data is not None and year_problem(field.data):
+        raise ValidationError(
+            f"Choose a date between {EARLIEST_YEAR} and {LATEST_YEAR}."
+        )
 
 
 class CompetingOfferForm(FlaskForm):
@@ -71,7 +80,10 @@ class DeadlineForm(FlaskForm):
 
     decision_deadline = DateField(
         "The date they said they would decide by",
-        validators=[DataRequired(message="Give the date they mentioned.")],
+        validators=[
+            DataRequired(message="Give the date they mentioned."),
+            within_accepted_years,
+        ],
     )
 
 
@@ -79,7 +91,8 @@ class PauseForm(FlaskForm):
     """Hold the coaching for this application."""
 
     until = DateField(
-        "Pause until (leave empty to pause until you resume)", validators=[Optional()]
+        "Pause until (leave empty to pause until you resume)",
+        validators=[Optional(), within_accepted_years],
     )
 
 

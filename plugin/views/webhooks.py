@@ -13,6 +13,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, request
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from plugin import clock
 from plugin.extensions import db
@@ -20,7 +21,15 @@ from plugin.extensions.queues import EVENTS_QUEUE, PROCESS_INBOX_EVENT, enqueue
 from plugin.models import InboxEvent
 from plugin.operations.preview import preview_event
 from plugin.views.common import error_response
-from webhooks import Delivery, PayloadError, SignatureError, WebhookSource, push_source
+from webhooks import (
+    Delivery,
+    IgnoredEvent,
+    PayloadError,
+    SignatureError,
+    WebhookSource,
+    push_source,
+)
+from webhooks.fields import text_problem
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +74,11 @@ def preview(source_name: str) -> tuple[Response, int]:
         checked = _check_delivery(source_name)
     except Refused as refused:
         return refused.answer
-    return jsonify(applications=preview_event(checked.source, checked.payload)), 200
+    try:
+        previews = preview_event(checked.source, checked.payload)
+    except IgnoredEvent as ignored:
+        return jsonify(applications=[], ignored=ignored.reason), 200
+    return jsonify(applications=previews), 200
 
 
 def _check_delivery(source_name: str) -> CheckedDelivery:
@@ -80,7 +93,7 @@ def _check_delivery(source_name: str) -> CheckedDelivery:
         )
     delivery = Delivery(
         headers={name.lower(): value for name, value in request.headers.items()},
-        body=request.get_data(cache=False),
+        body=_read_body(),
         received_at=clock.now(),
     )
     try:
@@ -91,15 +104,15 @@ def _check_delivery(source_name: str) -> CheckedDelivery:
         raise Refused(
             401, "invalid_signature", str(exc), {"webhook-signature": [str(exc)]}
         ) from exc
-    try:
-        payload = json.loads(delivery.body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+    if text_problem(delivery_id):
+        # Proven by the signature, yet not storable (a NUL byte): a 400, not a 503.
         raise Refused(
             400,
-            "invalid_json",
-            "The body is not JSON.",
-            {"body": ["Not a JSON document."]},
-        ) from exc
+            "invalid_delivery_id",
+            "The delivery id cannot be stored.",
+            {"webhook-id": [str(text_problem(delivery_id))]},
+        )
+    payload = _parse_json(delivery.body)
     try:
         event_type = source.validate(payload)
     except PayloadError as exc:
@@ -107,6 +120,43 @@ def _check_delivery(source_name: str) -> CheckedDelivery:
             422, "invalid_event", "The event breaks the schema.", exc.fields
         ) from exc
     return CheckedDelivery(source, delivery_id, event_type, payload, delivery.body)
+
+
+def _read_body() -> bytes:
+    """The exact bytes received; a body over the limit is 413, chunked ones too."""
+    body = request.get_data(cache=False)
+    limit = request.max_content_length
+    # Without a Content-Length, werkzeug stops reading at the limit and hands back
+    # the bytes read so far; a byte left in the stream means the body was longer.
+    if (
+        limit is not None
+        and request.content_length is None
+        and len(body) >= limit
+        and request.input_stream.read(1)
+    ):
+        raise RequestEntityTooLarge()
+    return body
+
+
+def _parse_json(body: bytes) -> Any:
+    """Parse the body, or refuse it with a 400 that says why."""
+    try:
+        return json.loads(body)
+    except RecursionError as exc:
+        raise Refused(
+            400,
+            "invalid_json",
+            "The body is nested too deeply.",
+            {"body": ["JSON nested too deeply."]},
+        ) from exc
+    # Not UTF-8, not JSON, or a number of over 4,300 digits (Python refuses those).
+    except ValueError as exc:
+        raise Refused(
+            400,
+            "invalid_json",
+            "The body is not JSON.",
+            {"body": ["Not a JSON document."]},
+        ) from exc
 
 
 def _store_and_queue(checked: CheckedDelivery) -> tuple[Response, int]:
