@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime, tzinfo
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import select
 
 from plugin.cadence.plan import plan_cadence

@@ -64,6 +64,10 @@ def receive(source_name: str) -> tuple[Response, int]:
         checked = _check_delivery(source_name)
     except Refused as refused:
         return refused.answer
+    immediate = checked.source.answer_now(checked.payload)
+    if immediate is not None:
+        # A setup probe: answered at once, stored nowhere.
+        return jsonify(immediate), 200
     return _store_and_queue(checked)
 
 
@@ -189,7 +193,7 @@ def _store_and_queue(checked: CheckedDelivery) -> tuple[Response, int]:
     enqueue(
         EVENTS_QUEUE, PROCESS_INBOX_EVENT, event_id, job_id=f"inbox-event-{event_id}"
     )
-    return jsonify(status="accepted", id=event_id), 202
+    return jsonify(status="accepted", id=event_id), source.accepted_status
 
 
 def _known_delivery(source: str, delivery_id: str) -> int | None:
