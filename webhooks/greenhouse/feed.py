@@ -40,14 +40,19 @@ class HarvestFeed(PullConnection):
     def poll(self, cursor: Mapping[str, Any], context: PollContext) -> PollBatch:
         """Interviews updated since the cursor, each with its records."""
         since = cursor.get("updated_since") or _iso(context.now - FIRST_LOOK_BACK)
-        interviews = self.client.list(
+        listed = self.client.list(
             "interviews", {"updated_at": f"gte|{since}", "per_page": PER_PAGE}
         )
-        events = self.pulled(interviews)
-        newest = max([since, *(_stamp(i) for i in interviews)], key=_as_time)
+        # `gte` lists the last poll's newest records again: skip those already read.
+        seen = set(cursor.get("seen_at_boundary") or [])
+        interviews = [i for i in listed if _version(i) not in seen]
+        newest = max([since, *(_stamp(i) for i in listed)], key=_as_time)
+        boundary = [_version(i) for i in listed if _stamp(i) == newest]
+        if newest == since:
+            boundary += [version for version in seen if version not in boundary]
         return PollBatch(
-            events=events,
-            cursor={"updated_since": newest},
+            events=self.pulled(interviews),
+            cursor={"updated_since": newest, "seen_at_boundary": sorted(boundary)},
             notes=[f"{len(interviews)} interview(s) updated since {since}"],
         )
 
@@ -82,7 +87,7 @@ class HarvestFeed(PullConnection):
             }
             events.append(
                 PulledEvent(
-                    delivery_id=f"interview:{interview['id']}:{_stamp(interview)}",
+                    delivery_id=f"interview:{_version(interview)}",
                     event_type=f"interview.{interview.get('status')}"[:80],
                     body=_json(body),
                 )
@@ -100,6 +105,10 @@ class HarvestFeed(PullConnection):
 
 def _ids(records: Iterable[dict[str, Any]], key: str) -> list[str]:
     return sorted({str(r[key]) for r in records if r.get(key) is not None})
+
+
+def _version(record: dict[str, Any]) -> str:
+    return f"{record.get('id')}:{_stamp(record)}"
 
 
 def _stamp(record: dict[str, Any]) -> str:
