@@ -155,10 +155,12 @@ def polled(payload: dict[str, Any], settings: Mapping[str, Any]) -> list[Any]:
 
 
 def firm_zone(settings: Mapping[str, Any]) -> tzinfo:
-    """The firm's zone from the policy: all-day interviews are placed in it."""
+    """Where interviews are shown: `[sources.greenhouse] timezone`, else the firm's."""
     policy = settings.get("POLICY")
-    name = getattr(getattr(policy, "firm", None), "timezone", None)
-    return mapping.zone_named(name) or UTC
+    sources = getattr(policy, "sources", None)
+    chosen = getattr(getattr(sources, "greenhouse", None), "timezone", None)
+    firm = getattr(getattr(policy, "firm", None), "timezone", None)
+    return mapping.zone_named(chosen) or mapping.zone_named(firm) or UTC
 
 
 def received_at(settings: Mapping[str, Any]) -> datetime:

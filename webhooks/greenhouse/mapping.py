@@ -142,7 +142,9 @@ def interview_times(
 ) -> tuple[datetime, datetime] | None:
     """Start and end: date-times in UTC, or the working day of an all-day one."""
     if interview.get("start_at") and interview.get("end_at"):
-        return parse_time(interview["start_at"]), parse_time(interview["end_at"])
+        # UTC from Harvest; shown in the zone the firm chose for Greenhouse.
+        starts = parse_time(interview["start_at"]).astimezone(firm_zone)
+        return starts, parse_time(interview["end_at"]).astimezone(firm_zone)
     first, last = interview.get("all_day_start_on"), interview.get("all_day_end_on")
     if not first:
         return None
