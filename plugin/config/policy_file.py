@@ -134,8 +134,9 @@ _RULES: tuple[tuple[str, Any, str], ...] = (
     ),
     (
         "sources.greenhouse.timezone",
-        lambda p: not p.sources.greenhouse.timezone
-        or _is_zone(p.sources.greenhouse.timezone),
+        lambda p: (
+            not p.sources.greenhouse.timezone or _is_zone(p.sources.greenhouse.timezone)
+        ),
         "unknown time zone",
     ),
 )

@@ -26,6 +26,7 @@ from webhooks import (
     IgnoredEvent,
     PayloadError,
     SignatureError,
+    SourceUnavailable,
     WebhookSource,
     push_source,
 )
@@ -82,6 +83,12 @@ def preview(source_name: str) -> tuple[Response, int]:
         previews = preview_event(checked.source, checked.payload)
     except IgnoredEvent as ignored:
         return jsonify(applications=[], ignored=ignored.reason), 200
+    except SourceUnavailable as exc:
+        # The source had to ask its vendor (a thin payload) and the vendor failed.
+        log.warning("preview for %s: %s", source_name, exc)
+        return error_response(
+            503, "source_unavailable", "The source's API could not be reached."
+        )
     return jsonify(applications=previews), 200
 
 

@@ -230,3 +230,23 @@ def test_a_refused_token_is_renewed_once(client, db, run_jobs, greenhouse):
 
     assert greenhouse.calls["POST /token"] == 2
     assert all(row.status == InboxStatus.PROCESSED for row in _inbox(db))
+
+
+def test_a_preview_while_harvest_is_down_is_a_503_and_keeps_nothing(
+    client, db, greenhouse
+):
+    greenhouse.fail_with = 503
+    body = encoded(_stage_change())
+
+    with clock.frozen_at(NOW):
+        answer = client.post(
+            "/webhooks/greenhouse/preview",
+            data=body,
+            headers={"Signature": signature(body)},
+            content_type="application/json",
+        )
+
+    assert answer.status_code == 503
+    assert answer.get_json()["error"] == "source_unavailable"
+    assert _inbox(db) == []
+    assert db.session.scalars(select(Application)).all() == []
