@@ -1,6 +1,6 @@
 """Benchmark: building one recruiter's digest with 5,000 active applications.
 
-    python bench/digest_build.py [--applications 5000] [--runs 7]
+    python -m bench.digest_build [--applications 5000] [--runs 7]
 
 Uses BENCH_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/followup_bench,
 created if missing and rebuilt each run). Loads the rows with COPY: every application
@@ -12,7 +12,6 @@ Not run in CI.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import tempfile
 import time
@@ -25,21 +24,25 @@ from plugin.extensions import count_statements, db
 from plugin.models import Recruiter
 from plugin.operations.digest import build_digest
 
-from .tick_claim import _copy, _create_database, _rebuild_schema, _settings
+from .common import (
+    bench_settings,
+    copy_rows,
+    create_database,
+    database_url,
+    rebuild_schema,
+)
 
 NOW = datetime(2026, 12, 10, 12, 30, tzinfo=UTC)  # 07:30 in New York
 
 
 def main() -> None:
     args = _arguments()
-    url = os.environ.get(
-        "BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/followup_bench"
-    )
-    _create_database(url)
+    url = database_url()
+    create_database(url)
     with tempfile.TemporaryDirectory() as folder:
-        app = create_app(_settings(url, folder))
+        app = create_app(bench_settings(url, folder))
         with app.app_context():
-            _rebuild_schema()
+            rebuild_schema()
             _load(url, args.applications)
             recruiter = db.session.get(Recruiter, 1)
             queries = count_statements(lambda: build_digest(recruiter, NOW))
@@ -73,7 +76,7 @@ def _load(url: str, count: int) -> None:
             "%s)",
             (NOW,),
         )
-        _copy(
+        copy_rows(
             cursor,
             "candidates (id, source, external_id, first_name, last_name, email,"
             " created_at, updated_at)",
@@ -82,14 +85,14 @@ def _load(url: str, count: int) -> None:
                 for n in range(1, count + 1)
             ),
         )
-        _copy(
+        copy_rows(
             cursor,
             "applications (id, source, external_id, candidate_id, recruiter_id,"
             " status, job_title, employer_name, decision_deadline,"
             " source_updated_at, created_at, updated_at)",
             (_application(n, today) for n in range(1, count + 1)),
         )
-        _copy(
+        copy_rows(
             cursor,
             "competing_offers (application_id, employer_name, offer_deadline,"
             " reported_at)",
@@ -98,13 +101,13 @@ def _load(url: str, count: int) -> None:
                 for n in range(1, count + 1, 5)
             ),
         )
-        _copy(
+        copy_rows(
             cursor,
             "interviews (source, external_id, application_id, status, starts_at,"
             " ends_at, created_at, updated_at)",
             (_interview(n, today) for n in range(1, count + 1)),
         )
-        _copy(
+        copy_rows(
             cursor,
             "touchpoints (application_id, step, slot, status, planned_for, due_at,"
             " created_at, updated_at)",
@@ -114,7 +117,7 @@ def _load(url: str, count: int) -> None:
                 for n in range(1, count + 1)
             ),
         )
-        _copy(
+        copy_rows(
             cursor,
             "outbound_emails (application_id, template, status, attempts, "
             "next_attempt_at, sent_at, created_at, updated_at)",

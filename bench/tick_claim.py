@@ -1,6 +1,6 @@
 """Benchmark: the claim-and-enqueue step of a tick, 1,000 due among 1,000,000 planned.
 
-    python bench/tick_claim.py [--rows 1000000] [--due 1000] [--runs 7]
+    python -m bench.tick_claim [--rows 1000000] [--due 1000] [--runs 7]
 
 Uses BENCH_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/followup_bench,
 created if missing and rebuilt each run) and BENCH_REDIS_URL (default
@@ -12,8 +12,6 @@ putting the same 1,000 rows back between runs. Not run in CI.
 from __future__ import annotations
 
 import argparse
-import io
-import os
 import statistics
 import tempfile
 import time
@@ -21,13 +19,22 @@ from datetime import UTC, datetime, timedelta
 
 import psycopg
 import redis
-from sqlalchemy import delete, text, update
+from sqlalchemy import delete, update
 
 from plugin import clock, create_app
 from plugin.extensions import db
 from plugin.extensions.queues import use_redis
 from plugin.jobs.tick import claim_due_touchpoints, queue_due_emails
 from plugin.models import OutboundEmail, Touchpoint
+
+from .common import (
+    bench_settings,
+    copy_rows,
+    create_database,
+    database_url,
+    rebuild_schema,
+    redis_url,
+)
 
 NOW = datetime(2026, 12, 1, 22, 0, tzinfo=UTC)
 APPLICATIONS_PER_CANDIDATE = 1
@@ -36,19 +43,15 @@ STEPS_PER_APPLICATION = 4
 
 def main() -> None:
     args = _arguments()
-    url = os.environ.get(
-        "BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/followup_bench"
-    )
-    _create_database(url)
-    connection = redis.Redis.from_url(
-        os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
-    )
+    url = database_url()
+    create_database(url)
+    connection = redis.Redis.from_url(redis_url())
     connection.flushdb()
     with tempfile.TemporaryDirectory() as folder:
-        app = create_app(_settings(url, folder))
+        app = create_app(bench_settings(url, folder))
         use_redis(app, connection)
         with app.app_context():
-            _rebuild_schema()
+            rebuild_schema()
             started = time.perf_counter()
             _load(url, args.rows, args.due)
             print(
@@ -71,47 +74,15 @@ def _arguments() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def _settings(url: str, folder: str) -> dict[str, str]:
-    policy = os.path.join(folder, "policy.toml")
-    with open(policy, "w", encoding="utf-8") as handle:
-        handle.write('[firm]\npostal_address = "1 Bench Street"\n')
-    return {
-        "DATABASE_URL": url,
-        "DATA_DIR": folder,
-        "SECRET_KEY": "bench",
-        "MAIL_FROM": "bench@example.org",
-        "POLICY_FILE": policy,
-    }
-
-
-def _create_database(url: str) -> None:
-    base, _, name = url.rpartition("/")
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
-        exists = admin.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", (name,)
-        ).fetchone()
-        if not exists:
-            admin.execute(f'CREATE DATABASE "{name}"')
-
-
-def _rebuild_schema() -> None:
-    from flask_migrate import upgrade
-
-    db.drop_all()
-    with db.engine.begin() as connection:
-        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
-    upgrade()
-
-
 def _load(url: str, rows: int, due: int) -> None:
     applications = rows // STEPS_PER_APPLICATION
     with psycopg.connect(url) as connection, connection.cursor() as cursor:
-        _copy(
+        copy_rows(
             cursor,
             "candidates (id, source, external_id, created_at, updated_at)",
             (f"{n}\tbench\tc-{n}\t{NOW}\t{NOW}\n" for n in range(1, applications + 1)),
         )
-        _copy(
+        copy_rows(
             cursor,
             "applications (id, source, external_id, candidate_id, status, "
             "created_at, updated_at)",
@@ -120,7 +91,7 @@ def _load(url: str, rows: int, due: int) -> None:
                 for n in range(1, applications + 1)
             ),
         )
-        _copy(
+        copy_rows(
             cursor,
             "touchpoints (application_id, step, slot, status, planned_for, "
             "due_at, created_at, updated_at)",
@@ -142,18 +113,6 @@ def _touchpoint_lines(rows: int, due: int):
             else NOW + timedelta(minutes=1 + (n * 7919) % (60 * 24 * 60))
         )
         yield f"{application}\t{step}\t2026-12-01\tplanned\t{at}\t{at}\t{NOW}\t{NOW}\n"
-
-
-def _copy(cursor: psycopg.Cursor, target: str, lines) -> None:
-    buffer = io.StringIO()
-    with cursor.copy(f"COPY {target} FROM STDIN") as copy:
-        for line in lines:
-            buffer.write(line)
-            if buffer.tell() > 1 << 20:
-                copy.write(buffer.getvalue())
-                buffer.seek(0)
-                buffer.truncate()
-        copy.write(buffer.getvalue())
 
 
 def _one_run(due: int, connection: redis.Redis) -> float:

@@ -18,21 +18,9 @@ from flask import Flask
 from werkzeug.serving import make_server
 
 from plugin import create_app
-
-from ..conftest import TEST_DATABASE_URL, _empty_tables, _free_port
-
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+from tests.browser.chromium import ARTIFACTS, CHROMIUM, CHROMIUM_FLAGS
+from tests.support.database import TEST_DATABASE_URL, empty_tables
+from tests.support.ports import free_port
 
 if TEST_DATABASE_URL:
     pytest.skip(
@@ -49,7 +37,7 @@ if not Path(CHROMIUM).exists() and not os.environ.get("CI"):
 def served(request: pytest.FixtureRequest, settings: dict[str, Any]) -> Iterator[Flask]:
     """The app with inline jobs, served by a real HTTP server thread on loopback."""
     request.getfixturevalue("smtp")  # emails go to the test SMTP server
-    port = _free_port()
+    port = free_port()
     settings["BASE_URL"] = f"http://127.0.0.1:{port}"
     app = create_app(settings)
     server = make_server("127.0.0.1", port, app, threaded=True)
@@ -58,7 +46,7 @@ def served(request: pytest.FixtureRequest, settings: dict[str, Any]) -> Iterator
     yield app
     server.shutdown()
     thread.join(timeout=10)
-    _empty_tables(app)
+    empty_tables(app)
 
 
 @pytest.fixture

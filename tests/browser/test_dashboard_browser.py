@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from plugin.models import Touchpoint, TouchpointStatus
 from plugin.operations.accounts import create_user
-
-from ..conftest import SignedPost, interview_event
+from tests.support.events import interview_event
+from tests.support.signing import SignedPost
 
 
 def test_recruiter_signs_in_sees_the_candidate_and_pauses(served, smtp, page):

@@ -11,10 +11,11 @@ from sqlalchemy import select
 from plugin import clock
 from plugin.jobs.tick import run_tick
 from plugin.models import CompetingOffer
-
-from ..candidate import THANK_YOU_DUE
-from ..conftest import SignedPost, interview_event, text_part
-from .conftest import ARTIFACTS
+from tests.browser.chromium import ARTIFACTS
+from tests.support.candidate import THANK_YOU_DUE
+from tests.support.events import interview_event
+from tests.support.signing import SignedPost
+from tests.support.smtp import text_part
 
 
 def plan_link_from_email(served, smtp) -> str:

@@ -9,8 +9,8 @@ from sqlalchemy import select
 
 from plugin import clock
 from plugin.models import InboxEvent, InboxStatus
-from tests.bullhorn_fixtures import seeded_bullhorn
-from tests.bullhorn_world import NOW
+from tests.support.bullhorn_fixtures import seeded_bullhorn
+from tests.support.bullhorn_world import NOW
 
 
 @pytest.fixture

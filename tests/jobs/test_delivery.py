@@ -18,8 +18,7 @@ from plugin.models import (
     Touchpoint,
     TouchpointStatus,
 )
-
-from ..conftest import interview_event
+from tests.support.events import interview_event
 
 DUE = datetime(2026, 12, 1, 22, 0, tzinfo=UTC)
 

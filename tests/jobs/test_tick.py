@@ -10,8 +10,7 @@ from plugin import clock
 from plugin.extensions import count_statements
 from plugin.jobs.tick import claim_due_touchpoints, run_tick
 from plugin.models import InboxEvent, InboxStatus, OutboundEmail, Touchpoint
-
-from ..conftest import interview_event
+from tests.support.events import interview_event
 
 DUE = datetime(2026, 12, 1, 22, 0, tzinfo=UTC)
 

@@ -18,7 +18,7 @@ from plugin.models import (
     TouchpointStatus,
 )
 from plugin.operations import sources
-from tests.bullhorn_fixtures import (
+from tests.support.bullhorn_fixtures import (
     poll,
     seeded_bullhorn,
     state_row,
@@ -26,7 +26,7 @@ from tests.bullhorn_fixtures import (
     the_application,
     the_interview,
 )
-from tests.bullhorn_world import APPLICATION_ID, NOW, STARTS, ms, seed_panel
+from tests.support.bullhorn_world import APPLICATION_ID, NOW, STARTS, ms, seed_panel
 from webhooks import SourceUnavailable
 
 

@@ -8,9 +8,9 @@ from sqlalchemy import select
 from plugin import clock
 from plugin.models import Application
 from plugin.operations.planning import touchpoints_of
-from tests.bullhorn_fixtures import poll, seeded_bullhorn
-from tests.bullhorn_world import NOW
-from tests.conftest import DELETE, interview_event
+from tests.support.bullhorn_fixtures import poll, seeded_bullhorn
+from tests.support.bullhorn_world import NOW
+from tests.support.events import DELETE, interview_event
 
 
 @pytest.fixture

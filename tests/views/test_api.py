@@ -6,8 +6,7 @@ from sqlalchemy import select
 
 from plugin.models import Application
 from plugin.operations.accounts import create_user, new_api_token
-
-from ..conftest import interview_event
+from tests.support.events import interview_event
 
 SAM, KIM = "sam@staffing.example", "kim@staffing.example"
 

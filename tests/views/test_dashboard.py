@@ -13,10 +13,10 @@ from plugin import clock
 from plugin.jobs.tick import run_tick
 from plugin.mail import links
 from plugin.models import Application, EmailStatus, OutboundEmail, Touchpoint
-
-from ..candidate import THANK_YOU_DUE, csrf_token
-from ..conftest import interview_event
-from ..recruiter import login_link, sign_in
+from tests.support.candidate import THANK_YOU_DUE
+from tests.support.events import interview_event
+from tests.support.forms import csrf_token
+from tests.support.recruiter import login_link, sign_in
 
 SAM, KIM = "sam@staffing.example", "kim@staffing.example"
 

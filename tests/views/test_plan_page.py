@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import html
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
 from plugin import clock
-from plugin.mail.links import PLAN_PAGE, UNSUBSCRIBE, make_token
 from plugin.models import (
     Application,
     Candidate,
@@ -17,22 +15,12 @@ from plugin.models import (
     Touchpoint,
     TouchpointStatus,
 )
-
-from ..candidate import THANK_YOU_DUE, csrf_token, first_email, link_path
-from ..conftest import html_part, interview_event, text_part
+from tests.support.candidate import open_plan, page_text
+from tests.support.events import interview_event
+from tests.support.forms import csrf_token
+from tests.support.smtp import html_part, text_part
 
 DEC_2 = datetime(2026, 12, 2, 15, 0, tzinfo=UTC)
-
-
-def open_plan(client, post_event, run_jobs, smtp):
-    path = link_path(first_email(post_event, run_jobs, smtp), "/plan/")
-    page = client.get(path)
-    assert page.status_code == 200
-    return path, text_of(page)
-
-
-def text_of(response) -> str:
-    return html.unescape(response.get_data(as_text=True))
 
 
 def post_form(client, path, page_html, action, data):
@@ -75,7 +63,7 @@ def test_reporting_an_offer_answers_at_once_with_a_draft(
             },
         )
         run_jobs()
-        after = text_of(client.get(answer.headers["Location"]))
+        after = page_text(client.get(answer.headers["Location"]))
 
     assert answer.status_code == 303
     assert "told your recruiter" in after
@@ -100,7 +88,7 @@ def test_an_offer_without_a_deadline_is_refused_with_a_clear_message(
         answer = post_form(client, path, html, "offer", {"employer": "Birch"})
 
     assert answer.status_code == 400
-    assert "Give the date you need to answer by." in text_of(answer)
+    assert "Give the date you need to answer by." in page_text(answer)
     assert db.session.scalars(select(CompetingOffer)).all() == []
 
 
@@ -114,7 +102,7 @@ def test_an_offer_deadline_in_the_past_is_refused(
         )
 
     assert answer.status_code == 400
-    assert "Choose today or a later date." in text_of(answer)
+    assert "Choose today or a later date." in page_text(answer)
 
 
 def test_a_form_without_its_csrf_token_is_refused(
@@ -202,7 +190,7 @@ def test_pause_until_a_date_then_resume(db, client, smtp, post_event, run_jobs):
     with clock.frozen_at(DEC_2):
         path, html = open_plan(client, post_event, run_jobs, smtp)
         post_form(client, path, html, "pause", {"until": "2026-12-20"})
-        paused_page = text_of(client.get(path))
+        paused_page = page_text(client.get(path))
         application = the(db, Application)
         assert application.paused_until is not None
         post_form(client, path, paused_page, "resume", {})
@@ -241,62 +229,12 @@ def test_erase_asks_first_then_removes_the_person(
     with clock.frozen_at(DEC_2):
         path, html = open_plan(client, post_event, run_jobs, smtp)
         confirm = client.get(f"{path}/erase")
-        erased = post_form(client, path, text_of(confirm), "erase", {})
+        erased = post_form(client, path, page_text(confirm), "erase", {})
         after = client.get(path)
 
-    assert "This cannot be undone" in text_of(confirm)
+    assert "This cannot be undone" in page_text(confirm)
     assert erased.status_code == 200
     candidate = the(db, Candidate)
     assert (candidate.first_name, candidate.last_name, candidate.email) == (None,) * 3
     assert after.status_code == 410
-    assert "Dana" not in text_of(after)
-
-
-def test_tampered_link_is_a_friendly_404(client):
-    response = client.get("/plan/not-a-real-token")
-
-    assert response.status_code == 404
-    assert "This link doesn't work" in text_of(response)
-
-
-def test_expired_link_is_a_friendly_410(app, db, client, smtp, post_event, run_jobs):
-    with clock.frozen_at(THANK_YOU_DUE):
-        path, _ = open_plan(client, post_event, run_jobs, smtp)
-    with clock.frozen_at(THANK_YOU_DUE + timedelta(days=121)):
-        response = client.get(path)
-
-    assert response.status_code == 410
-    assert "Dana" not in text_of(response)
-
-
-def test_a_token_for_another_purpose_is_refused(
-    app, db, client, smtp, post_event, run_jobs
-):
-    first_email(post_event, run_jobs, smtp)
-    application_id = db.session.scalar(select(Application.id))
-    with app.test_request_context():
-        unsubscribe_token = make_token(UNSUBSCRIBE, application_id)
-
-    assert client.get(f"/plan/{unsubscribe_token}").status_code == 404
-
-
-def test_a_link_signed_with_a_retired_key_still_works_during_rotation(
-    settings, redis, db, smtp, post_event, run_jobs
-):
-    from plugin import create_app
-
-    first_email(post_event, run_jobs, smtp)
-    application_id = db.session.scalar(select(Application.id))
-    rotated = create_app(
-        {
-            **settings,
-            "SECRET_KEY": "new-key",
-            "SECRET_KEY_FALLBACKS": settings["SECRET_KEY"],
-        }
-    )
-    with create_app(settings).test_request_context():
-        old_token = make_token(PLAN_PAGE, application_id)
-
-    assert rotated.test_client().get(f"/plan/{old_token}").status_code == 200
-    stranger = create_app({**settings, "SECRET_KEY": "new-key"})
-    assert stranger.test_client().get(f"/plan/{old_token}").status_code == 404
+    assert "Dana" not in page_text(after)

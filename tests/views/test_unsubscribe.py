@@ -8,8 +8,10 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from plugin.models import Application, Candidate
-
-from ..candidate import first_email
+from tests.support.candidate import THANK_YOU_DUE, first_email
+from tests.support.database import empty_tables
+from tests.support.events import interview_event
+from tests.support.signing import SignedPost
 
 
 def unsubscribe_path(message) -> str:
@@ -29,8 +31,6 @@ def test_https_base_url_gives_an_https_unsubscribe_link(settings, redis, smtp):
     from plugin import create_app
     from plugin.extensions.queues import use_redis
 
-    from ..conftest import SignedPost, interview_event
-
     settings["BASE_URL"] = "https://coach.example.com"
     app = create_app(settings)
     use_redis(app, None)
@@ -38,13 +38,10 @@ def test_https_base_url_gives_an_https_unsubscribe_link(settings, redis, smtp):
         from plugin import clock
         from plugin.jobs.tick import run_tick
 
-        from ..candidate import THANK_YOU_DUE
-        from ..conftest import _empty_tables
-
         SignedPost(app.test_client())(interview_event())
         with clock.frozen_at(THANK_YOU_DUE):
             run_tick()
-    _empty_tables(app)
+    empty_tables(app)
 
     assert (
         str(smtp.candidate_messages[0]["List-Unsubscribe"])
@@ -112,8 +109,6 @@ def test_a_tampered_unsubscribe_link_is_a_friendly_404(client):
 def test_nothing_more_is_sent_after_unsubscribing(app, db, smtp, post_event, run_jobs):
     from plugin import clock
     from plugin.jobs.tick import run_tick
-
-    from ..candidate import THANK_YOU_DUE
 
     path = unsubscribe_path(first_email(post_event, run_jobs, smtp))
     app.test_client(use_cookies=False).post(

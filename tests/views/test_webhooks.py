@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from plugin.models import Application, Candidate, InboxEvent
-
-from ..conftest import DELETE, interview_event, sign_headers
+from tests.support.events import DELETE, interview_event
+from tests.support.signing import sign_headers
 
 
 def count(db, model) -> int:

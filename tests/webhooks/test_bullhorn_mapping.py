@@ -9,7 +9,7 @@ import pytest
 
 from plugin.config.policy import PolicyError
 from plugin.config.policy_file import policy_from_mapping
-from tests.bullhorn_world import NOW, appointment, ms
+from tests.support.bullhorn_world import NOW, appointment, ms
 from webhooks import PayloadError
 from webhooks.bullhorn import BullhornSource, mapping
 

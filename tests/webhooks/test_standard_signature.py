@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import func, select
 
 from plugin.models import InboxEvent
-
-from ..conftest import WEBHOOK_SECRET, interview_event, sign_headers
+from tests.support.events import interview_event
+from tests.support.signing import WEBHOOK_SECRET, sign_headers
 
 OTHER_SECRET = (
     "whsec_" + base64.b64encode(b"another key, used before rotation").decode()

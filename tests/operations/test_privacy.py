@@ -9,9 +9,8 @@ from sqlalchemy import func, select
 from plugin import clock
 from plugin.jobs.tick import run_tick
 from plugin.models import Application, Candidate, InboxEvent, OutboundEmail, Touchpoint
-
-from .candidate import THANK_YOU_DUE, first_email
-from .conftest import interview_event
+from tests.support.candidate import THANK_YOU_DUE, first_email
+from tests.support.events import interview_event
 
 
 def test_forget_erases_the_person_and_keeps_anonymous_counts(

@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 
 from plugin.operations.accounts import create_user
-
-from .candidate import csrf_token
+from tests.support.forms import csrf_token
 
 
 def sign_in(client, smtp, email: str, admin: bool = False, run_jobs=None):

@@ -9,8 +9,10 @@ from sqlalchemy import select
 from plugin import clock
 from plugin.jobs.tick import run_tick
 from plugin.models import Application, TimelineEntry, Touchpoint, TouchpointStatus
-
-from .conftest import DELETE, interview_event, text_part
+from tests.support.database import empty_tables
+from tests.support.events import DELETE, interview_event
+from tests.support.signing import SignedPost
+from tests.support.smtp import text_part
 
 CHICAGO_4PM_DEC1 = datetime(2026, 12, 1, 22, 0, tzinfo=UTC)
 
@@ -180,8 +182,6 @@ def test_via_recruiter_routing_sends_the_check_in_through_the_recruiter(
     app = create_app(settings)
     use_redis(app, None)
     with app.app_context():
-        from .conftest import SignedPost
-
         SignedPost(app.test_client())(interview_event())
         for day in range(0, 20):
             with clock.frozen_at(CHICAGO_4PM_DEC1 + timedelta(days=day)):
@@ -189,9 +189,8 @@ def test_via_recruiter_routing_sends_the_check_in_through_the_recruiter(
         texts = sorted(p.read_text() for p in (tmp_path / "mail").glob("*.eml"))
         db_app = app.extensions["sqlalchemy"].session.scalars(select(Application)).one()
         assert db_app.status == "active"
-    from .conftest import _empty_tables
 
-    _empty_tables(app)
+    empty_tables(app)
     joined = "\n".join(texts)
     assert "Time to ask your recruiter for news" in joined
     assert "rather than to Acme Logistics directly" in joined

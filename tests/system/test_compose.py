@@ -11,7 +11,7 @@ from flask_migrate.cli import db as db_group
 from plugin import create_app
 from plugin.config import ENV_NAMES
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 SERVICES = COMPOSE["services"]
 OUR_SERVICES = ("migrate", "web", "worker", "scheduler")

@@ -16,8 +16,7 @@ from plugin.models import (
     Touchpoint,
     TouchpointStatus,
 )
-
-from .conftest import DELETE, interview_event
+from tests.support.events import DELETE, interview_event
 
 
 def deliver(post_event, run_jobs, event):

@@ -11,15 +11,10 @@ import pytest
 from plugin import clock, create_app
 from plugin.extensions.queues import use_redis
 from plugin.jobs.tick import run_tick
-
-from .conftest import (
-    DELETE,
-    SignedPost,
-    _empty_tables,
-    html_part,
-    interview_event,
-    text_part,
-)
+from tests.support.database import empty_tables
+from tests.support.events import DELETE, interview_event
+from tests.support.signing import SignedPost
+from tests.support.smtp import html_part, text_part
 
 PANEL = [
     {"name": "Lee Park", "title": "Payroll Manager"},
@@ -49,7 +44,7 @@ def all_emails(settings, tmp_path, smtp, routing="direct", **changes):
                     run_tick()
                 at += timedelta(hours=2)
     finally:
-        _empty_tables(app)
+        empty_tables(app)
     return {m["Subject"]: m for m in smtp.candidate_messages}
 
 

@@ -13,8 +13,8 @@ from plugin.jobs.tick import run_tick
 from plugin.models import Application, Digest, OutboundEmail, Recruiter
 from plugin.operations import actions
 from plugin.operations.digest import build_digest
-
-from .conftest import interview_event, text_part
+from tests.support.events import interview_event
+from tests.support.smtp import text_part
 
 # 07:30 in New York (Sam's zone) on Thursday 10 December 2026.
 MORNING = datetime(2026, 12, 10, 12, 30, tzinfo=UTC)

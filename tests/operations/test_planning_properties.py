@@ -21,8 +21,9 @@ from plugin.cadence.timing import in_quiet_hours
 from plugin.extensions import db
 from plugin.jobs.tick import run_tick
 from plugin.models import EmailStatus, OutboundEmail, Touchpoint, TouchpointStatus
-
-from .conftest import DELETE, _empty_tables, interview_event, sign_headers
+from tests.support.database import empty_tables
+from tests.support.events import DELETE, interview_event
+from tests.support.signing import sign_headers
 
 CHICAGO = ZoneInfo("America/Chicago")
 START = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
@@ -68,7 +69,7 @@ def test_invariants_hold_on_the_database(inline_app, operations):
             _check(history)
         finally:
             db.session.remove()
-            _empty_tables(inline_app)
+            empty_tables(inline_app)
 
 
 def _interview(history: History, day_offset: int, hour: int) -> dict:
@@ -146,7 +147,9 @@ def _advance(history: History, span: timedelta) -> None:
         if moment is None or moment > target:
             break
         history.now = max(moment, history.now + timedelta(seconds=1))
-    history.now = target
+    # What the test posts next arrives after the last tick, not at the same instant:
+    # an email sent at 14:00:00 came before a decision posted "at" 14:00:00.
+    history.now = max(target, history.now + timedelta(seconds=1))
 
 
 def _next_due() -> datetime | None:

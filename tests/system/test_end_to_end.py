@@ -9,8 +9,9 @@ from sqlalchemy import func, select
 from plugin import clock
 from plugin.jobs.tick import run_tick
 from plugin.models import EmailStatus, OutboundEmail, Touchpoint, TouchpointStatus
-
-from .conftest import html_part, interview_event, text_part
+from tests.support.events import interview_event
+from tests.support.signing import SignedPost
+from tests.support.smtp import html_part, text_part
 
 ROUND_ENDS = datetime(2026, 12, 1, 21, 0, tzinfo=UTC)  # 15:00 in Chicago
 THANK_YOU_DUE = datetime(2026, 12, 1, 22, 0, tzinfo=UTC)  # one hour later
@@ -81,8 +82,6 @@ def test_nothing_is_sent_before_the_thank_you_is_due(
 
 
 def test_inline_mode_sends_from_the_tick_without_redis(inline_app, smtp):
-    from .conftest import SignedPost
-
     with inline_app.app_context():
         response = SignedPost(inline_app.test_client())(interview_event())
         with clock.frozen_at(THANK_YOU_DUE):

@@ -16,9 +16,9 @@ from plugin.extensions import db
 from plugin.models import OutboundEmail, Touchpoint
 from plugin.operations.events import apply_event
 from plugin.operations.planning import replan
+from tests.support.database import TEST_DATABASE_URL, empty_tables
+from tests.support.events import interview_event
 from webhooks.schema import EventSchema
-
-from .conftest import TEST_DATABASE_URL, _empty_tables, interview_event
 
 pytestmark = pytest.mark.skipif(
     not (TEST_DATABASE_URL or "").startswith("postgresql"),
@@ -61,7 +61,7 @@ def test_two_tick_processes_started_together_send_each_step_once(settings, smtp)
                 .where(Touchpoint.step == "thank_you", Touchpoint.status == "sent")
             )
     finally:
-        _empty_tables(app)
+        empty_tables(app)
 
     assert emails == CANDIDATES and per_step == [] and claimed == CANDIDATES
     assert len(smtp.candidate_messages) == CANDIDATES

@@ -17,8 +17,9 @@ from plugin import clock
 from plugin.jobs.tick import run_tick
 from plugin.models import Alert, AlertStatus, Application
 from plugin.operations import actions
-
-from .conftest import _free_port, interview_event, text_part
+from tests.support.events import interview_event
+from tests.support.ports import free_port
+from tests.support.smtp import text_part
 
 DEC_2 = datetime(2026, 12, 2, 15, 0, tzinfo=UTC)
 
@@ -167,7 +168,7 @@ def chat_hook(tmp_path, monkeypatch, settings):
     authority.cert_pem.write_to_path(str(bundle))
     monkeypatch.setenv("SSL_CERT_FILE", str(bundle))
     ChatHook.received, ChatHook.status, ChatHook.redirect_to = [], 200, None
-    port = _free_port()
+    port = free_port()
     server = ThreadingHTTPServer(("127.0.0.1", port), ChatHook)
     server.socket = context.wrap_socket(server.socket, server_side=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()

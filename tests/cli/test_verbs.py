@@ -1,4 +1,4 @@
-"""The `followup` command line."""
+"""The top-level `followup` verbs: run, worker, scheduler, tick."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from plugin.cli import main
-
-from .conftest import interview_event
+from tests.support.events import interview_event
+from tests.support.ports import free_port
 
 
 def test_tick_at_sends_what_is_due_at_that_instant(
@@ -63,27 +63,6 @@ def test_scheduler_refuses_a_zero_interval(runner):
 
     assert result.exit_code == 2
     assert "TICK_INTERVAL is 0" in result.output
-
-
-def test_demo_prints_the_thank_you_the_candidate_got(tmp_path):
-    from click.testing import CliRunner
-
-    result = CliRunner().invoke(main, ["demo", "--keep", str(tmp_path / "demo")])
-
-    assert result.exit_code == 0, result.output
-    assert "(first delivery): 202 accepted" in result.output
-    assert "(the ATS retries): 200 duplicate" in result.output
-    assert "The candidate's first, as text" in result.output
-    for subject in (
-        "thank-you notes to send",
-        "a handwritten note for Acme Logistics",
-        "A short check-in with Acme Logistics",
-        "You've done your part with Acme Logistics",
-    ):
-        assert subject in result.output
-    assert "Dear Lee Park," in result.output and "Dear Amara Nwosu," in result.output
-    assert result.output.count("to the candidate") == 4
-    assert "to the recruiter  Your follow-up digest" in result.output
 
 
 def test_console_script_lists_the_fixed_verbs(tmp_path):
@@ -138,9 +117,7 @@ def test_run_serves_the_embedded_default_and_prints_its_folder(tmp_path):
     import json
     import urllib.request
 
-    from .conftest import _free_port
-
-    port = _free_port()
+    port = free_port()
     process = _start(["run", "--port", str(port)], tmp_path, TICK_INTERVAL="1")
     try:
         output = _read_until(process, "Running on")
@@ -195,24 +172,3 @@ def test_an_invalid_policy_stops_the_start_naming_the_key(tmp_path):
     assert result.returncode == 1
     assert "check_in.days_after_deadline: must be at least 3" in result.stderr
     assert "Traceback" not in result.stderr
-
-
-def test_users_create_admin_then_a_token_that_the_api_accepts(app, runner, client):
-    made = runner.invoke(args=["users", "create-admin", "Boss@Staffing.example"])
-    token = runner.invoke(args=["users", "create-token", "boss@staffing.example"])
-
-    answer = client.get(
-        "/api/applications", headers={"Authorization": f"Bearer {token.output.strip()}"}
-    )
-
-    assert made.exit_code == 0 and "boss@staffing.example is an admin" in made.output
-    assert answer.status_code == 200 and answer.get_json() == {"applications": []}
-
-
-def test_users_set_chat_refuses_a_host_off_the_allow_list(app, runner):
-    result = runner.invoke(
-        args=["users", "set-chat", "sam@staffing.example", "https://evil.example/hook"]
-    )
-
-    assert result.exit_code == 2
-    assert "alerts.chat_allowed_hosts" in result.output

@@ -13,14 +13,14 @@ from plugin import clock
 from plugin.extensions import db
 from plugin.models import Application, InboxEvent, Interview, SourceState
 from plugin.operations.sources import PollReport, poll_source
-from tests.bullhorn_world import (
+from tests.fakes.bullhorn_api import BullhornState, running_bullhorn
+from tests.support.bullhorn_world import (
     NOW,
     bullhorn_settings,
     ms,
     seed_panel,
     seed_people,
 )
-from tests.fakes.bullhorn_api import BullhornState, running_bullhorn
 from webhooks.bullhorn import BullhornSource, source
 
 

@@ -10,7 +10,7 @@ from plugin import MIGRATIONS_DIR
 
 
 def test_migrated_database_matches_the_models(db):
-    # The session's database was built by `upgrade()` alone (see conftest).
+    # The session's database was built by `upgrade()` alone (fixture `database_url`).
     with db.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         differences = compare_metadata(context, db.metadata)

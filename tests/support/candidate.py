@@ -1,15 +1,16 @@
-"""Helpers for tests that act as the candidate: links from emails, forms with CSRF."""
+"""Acting as the candidate in tests: the first email, its links, the plan page."""
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
 from plugin import clock
 from plugin.jobs.tick import run_tick
-
-from .conftest import interview_event, text_part
+from tests.support.events import interview_event
+from tests.support.smtp import text_part
 
 THANK_YOU_DUE = datetime(2026, 12, 1, 22, 0, tzinfo=UTC)
 
@@ -34,9 +35,14 @@ def link_path(message, prefix: str) -> str:
     return urlsplit(match.group(1)).path
 
 
-def csrf_token(html: str) -> str:
-    match = re.search(
-        r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"', html
-    ) or re.search(r'<input[^>]*value="([^"]+)"[^>]*name="csrf_token"', html)
-    assert match, "no CSRF token on the page"
-    return match.group(1)
+def open_plan(client, post_event, run_jobs, smtp):
+    """Open the plan page from the first email's link; return its path and text."""
+    path = link_path(first_email(post_event, run_jobs, smtp), "/plan/")
+    page = client.get(path)
+    assert page.status_code == 200
+    return path, page_text(page)
+
+
+def page_text(response) -> str:
+    """A page's HTML with entities decoded, so tests can look for plain words."""
+    return html.unescape(response.get_data(as_text=True))
