@@ -20,7 +20,7 @@ from plugin.models import (
 )
 from plugin.operations.planning import touchpoints_of
 from tests.fakes.greenhouse_api import greenhouse_settings, interview_record
-from tests.greenhouse_fixtures import NOW, STARTS, poll, seeded_greenhouse
+from tests.support.greenhouse_fixtures import NOW, STARTS, poll, seeded_greenhouse
 from webhooks import SourceUnavailable
 
 

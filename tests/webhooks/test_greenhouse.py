@@ -26,7 +26,7 @@ from tests.fakes.greenhouse_api import (
     post,
     webhook,
 )
-from tests.greenhouse_fixtures import NOW, STARTS, seeded_greenhouse
+from tests.support.greenhouse_fixtures import NOW, STARTS, seeded_greenhouse
 
 LATER = NOW + timedelta(hours=1)
 

@@ -22,7 +22,7 @@ from tests.fakes.greenhouse_api import (
     signature,
     webhook,
 )
-from tests.greenhouse_fixtures import NOW, seeded_greenhouse
+from tests.support.greenhouse_fixtures import NOW, seeded_greenhouse
 
 
 @pytest.fixture

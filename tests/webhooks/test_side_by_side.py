@@ -19,11 +19,11 @@ from plugin import clock
 from plugin.models import Application
 from plugin.operations.planning import touchpoints_of
 from plugin.operations.sources import poll_source
-from tests.bullhorn_fixtures import poll, seeded_bullhorn
-from tests.conftest import DELETE, interview_event
 from tests.fakes import ashby_api, greenhouse_api, lever_api
 from tests.fakes.lever_api import NOW, STARTS
-from tests.greenhouse_fixtures import seeded_greenhouse
+from tests.support.bullhorn_fixtures import poll, seeded_bullhorn
+from tests.support.events import DELETE, interview_event
+from tests.support.greenhouse_fixtures import seeded_greenhouse
 
 
 def _canonical() -> dict[str, Any]:
