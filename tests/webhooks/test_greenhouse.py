@@ -20,10 +20,12 @@ from plugin.models import (
 from plugin.operations.planning import touchpoints_of
 from tests.fakes.greenhouse_api import (
     application_payload,
+    encoded,
     greenhouse_settings,
     interview_record,
     ping,
     post,
+    signature,
     webhook,
 )
 from tests.support.greenhouse_fixtures import NOW, STARTS, seeded_greenhouse
@@ -317,3 +319,37 @@ def test_each_action_costs_the_harvest_calls_listed_in_the_docs(
         "interview_deleted": 0,
     }
     assert all(row.status != InboxStatus.PENDING for row in _inbox(db))
+
+
+def test_an_offer_without_harvest_set_up_is_kept_as_ignored(app, deliver, db):
+    app.config["GREENHOUSE_CLIENT_ID"] = None
+    offer = {"application_id": 265277, "offer_status": "Accepted", "sent_on": "x"}
+
+    answer = deliver("offer_deleted", {"offer": offer})
+
+    assert answer.status_code == 200
+    (row,) = _inbox(db)
+    assert row.status == InboxStatus.IGNORED
+    assert "Harvest is not set up" in row.last_error
+
+
+def test_a_preview_of_an_offer_sent_shows_the_cadence_stopping(
+    client, deliver, db, greenhouse
+):
+    _stage_change(deliver)
+    offer = {"application_id": 265277, "offer_status": "Created", "sent_on": "x"}
+    body = encoded(webhook("offer_updated", {"offer": offer}))
+
+    with clock.frozen_at(LATER):
+        answer = client.post(
+            "/webhooks/greenhouse/preview",
+            data=body,
+            headers={"Signature": signature(body)},
+            content_type="application/json",
+        )
+
+    assert answer.status_code == 200
+    (preview,) = answer.get_json()["applications"]
+    assert preview["application"]["status"] == ApplicationStatus.OFFER_EXTENDED
+    assert preview["stopped_reason"]
+    assert _application(db).status == ApplicationStatus.ACTIVE  # nothing kept

@@ -123,6 +123,8 @@ def offer(
     else:
         raise IgnoredEvent(f"Greenhouse {action} with status {status or 'none'}")
     application_id = str(details["application_id"])
+    if source.missing_settings(settings):
+        raise IgnoredEvent("offers name only the application: Harvest is not set up")
     record = source.feed(settings).application(application_id)
     event = {
         "type": kind,
@@ -166,7 +168,9 @@ def firm_zone(settings: Mapping[str, Any]) -> tzinfo:
 def received_at(settings: Mapping[str, Any]) -> datetime:
     """When the delivery reached us: the stamp of events that carry none."""
     value = settings.get("DELIVERY_RECEIVED_AT")
-    return value if isinstance(value, datetime) else datetime.now(UTC)
+    if not isinstance(value, datetime):
+        raise IgnoredEvent("no delivery time to order this event by")
+    return value
 
 
 def load(event: dict[str, Any]) -> dict[str, Any]:

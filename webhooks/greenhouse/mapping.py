@@ -77,7 +77,9 @@ def application_part(
     return part
 
 
-def application_event(kind: str, application: dict[str, Any], stamp: str) -> dict:
+def application_event(
+    kind: str, application: dict[str, Any], stamp: str
+) -> dict[str, Any]:
     """A decision (or an update) about an application a webhook carries whole."""
     candidate = application["candidate"]
     jobs = application.get("jobs") or [application.get("job")]
