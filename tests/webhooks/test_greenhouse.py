@@ -353,3 +353,14 @@ def test_a_preview_of_an_offer_sent_shows_the_cadence_stopping(
     assert preview["application"]["status"] == ApplicationStatus.OFFER_EXTENDED
     assert preview["stopped_reason"]
     assert _application(db).status == ApplicationStatus.ACTIVE  # nothing kept
+
+
+def test_a_decision_without_a_time_of_its_own_takes_its_arrival(deliver, db):
+    _stage_change(deliver)
+    undated = application_payload(status="rejected")
+    del undated["last_activity_at"]
+
+    deliver("reject_candidate", {"application": undated}, at=LATER)
+
+    assert _application(db).status == ApplicationStatus.REJECTED
+    assert _application(db).source_updated_at == LATER

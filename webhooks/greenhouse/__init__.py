@@ -143,7 +143,7 @@ class GreenhouseSource(WebhookSource, PullSource):
             return decisions.interview_deleted(payload["payload"], settings)
         if action.startswith("offer_"):
             return decisions.offer(action, payload["payload"], settings, self)
-        return decisions.decision(action, payload["payload"])
+        return decisions.decision(action, payload["payload"], settings)
 
 
 def sign(body: bytes, secret: str) -> str:

@@ -57,12 +57,12 @@ def check(action: str, payload: dict[str, Any]) -> None:
         raise PayloadError(problems)
 
 
-def decision(action: str, payload: dict[str, Any]) -> list[dict[str, Any]]:
+def decision(
+    action: str, payload: dict[str, Any], settings: Mapping[str, Any]
+) -> list[dict[str, Any]]:
     """A hire, a rejection, or one of them undone: the payload holds it all."""
     application = payload["application"]
-    stamp = mapping.decision_stamp(action, application)
-    if stamp is None:
-        raise PayloadError({"payload.application.last_activity_at": ["Missing."]})
+    stamp = _stamp(action, application, settings)
     return [load(mapping.application_event(DECISIONS[action], application, stamp))]
 
 
@@ -71,9 +71,7 @@ def stage_change(
 ) -> list[dict[str, Any]]:
     """The application's details, then its interviews as Harvest has them now."""
     application = payload["application"]
-    stamp = mapping.decision_stamp("candidate_stage_change", application)
-    if stamp is None:
-        raise PayloadError({"payload.application.last_activity_at": ["Missing."]})
+    stamp = _stamp("candidate_stage_change", application, settings)
     events = [mapping.application_event("application.updated", application, stamp)]
     if feed is not None:
         candidate, jobs = application["candidate"], application.get("jobs") or [None]
@@ -179,6 +177,14 @@ def load(event: dict[str, Any]) -> dict[str, Any]:
         return dict(EventSchema().load(event))
     except ValidationError as exc:
         raise PayloadError(flatten_errors(exc.messages)) from exc
+
+
+def _stamp(
+    action: str, application: dict[str, Any], settings: Mapping[str, Any]
+) -> str:
+    # The payload's own time when it has one; else when the delivery arrived.
+    stamp = mapping.decision_stamp(action, application)
+    return stamp if stamp is not None else received_at(settings).isoformat()
 
 
 def _offer(payload: dict[str, Any]) -> dict[str, Any]:
