@@ -75,6 +75,12 @@ class WebhookSource(Source):
 
     #: Flask config key holding this source's secrets (a tuple of keys).
     secrets_setting: str
+    #: The answer to a delivery stored for processing (some senders want 200).
+    accepted_status: int = 202
+
+    def answer_now(self, payload: Any) -> dict[str, Any] | None:
+        """A body to answer 200 with at once, storing nothing (a setup ping)."""
+        return None
 
     @abc.abstractmethod
     def verify(self, delivery: Delivery, secrets: tuple[bytes, ...]) -> None:
@@ -208,6 +214,7 @@ _BUILT_IN = (
     "webhooks.bullhorn",
     "webhooks.lever",
     "webhooks.ashby",
+    "webhooks.greenhouse",
 )
 
 

@@ -51,10 +51,17 @@ VENDOR_API_SETTINGS = (
     "LEVER_API_URL",
     "ASHBY_API_KEY",
     "ASHBY_API_URL",
+    "GREENHOUSE_CLIENT_ID",
+    "GREENHOUSE_CLIENT_SECRET",
+    "GREENHOUSE_USER_ID",
+    "GREENHOUSE_TOKEN_URL",
+    "GREENHOUSE_HARVEST_URL",
 )
 VENDOR_API_DEFAULTS = {
     "LEVER_API_URL": "https://api.lever.co/v1",
     "ASHBY_API_URL": "https://api.ashbyhq.com",
+    "GREENHOUSE_TOKEN_URL": "https://auth.greenhouse.io/token",
+    "GREENHOUSE_HARVEST_URL": "https://harvest.greenhouse.io/v3",
 }
 
 # Names read from the environment; each is documented in the README's table.
@@ -80,6 +87,7 @@ ENV_NAMES = (
     "SUPPRESSION_KEY",
     "LEVER_SIGNATURE_TOKEN",
     "ASHBY_WEBHOOK_SECRET",
+    "GREENHOUSE_WEBHOOK_SECRET",
     *VENDOR_API_SETTINGS,
 )
 
@@ -150,6 +158,9 @@ def load_config(environ: Mapping[str, Any]) -> dict[str, Any]:
     # Plain-text keys, several (space-separated) while a rotation is under way.
     config["LEVER_SIGNATURE_TOKENS"] = _plain_secrets(env.get("LEVER_SIGNATURE_TOKEN"))
     config["ASHBY_WEBHOOK_SECRETS"] = _plain_secrets(env.get("ASHBY_WEBHOOK_SECRET"))
+    config["GREENHOUSE_WEBHOOK_SECRETS"] = _plain_secrets(
+        env.get("GREENHOUSE_WEBHOOK_SECRET")
+    )
     for name in VENDOR_API_SETTINGS:
         config[name] = env.get(name, VENDOR_API_DEFAULTS.get(name))
     if embedded:

@@ -132,6 +132,13 @@ _RULES: tuple[tuple[str, Any, str], ...] = (
         lambda p: set(p.sources.bullhorn.statuses.values()) <= set(BULLHORN_DECISIONS),
         "each status must map to one of " + ", ".join(BULLHORN_DECISIONS),
     ),
+    (
+        "sources.greenhouse.timezone",
+        lambda p: (
+            not p.sources.greenhouse.timezone or _is_zone(p.sources.greenhouse.timezone)
+        ),
+        "unknown time zone",
+    ),
 )
 
 

@@ -37,7 +37,18 @@ class BullhornPolicy:
 
 
 @dataclass(frozen=True)
+class GreenhousePolicy:
+    """How Greenhouse interviews are placed in time."""
+
+    # Harvest gives interview times in UTC and no zone: they are shown in this
+    # zone (the employer's, as a Greenhouse account is one employer's), else in
+    # the firm's. All-day interviews are placed on the working day there.
+    timezone: str = ""
+
+
+@dataclass(frozen=True)
 class SourcesPolicy:
     """Mapping rules per ATS source (`[sources.<name>]`)."""
 
     bullhorn: BullhornPolicy = field(default_factory=BullhornPolicy)
+    greenhouse: GreenhousePolicy = field(default_factory=GreenhousePolicy)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
+from functools import partial
+from typing import Any
 
 from sqlalchemy import select
 
@@ -13,6 +15,7 @@ from plugin.extensions import db
 from plugin.models import InboxEvent, InboxStatus
 from plugin.operations.events import apply_event
 from plugin.operations.planning import replan
+from plugin.operations.sources import known_interview
 from webhooks import IgnoredEvent, PayloadError, get_source
 
 log = logging.getLogger(__name__)
@@ -59,13 +62,25 @@ def _apply(event: InboxEvent) -> None:
         raise LookupError(f"no source called {event.source!r} is installed")
     if event.raw_body is None:
         raise IgnoredEvent("the body was purged before it was processed")
-    canonical_events = source.normalise(json.loads(event.raw_body), app_settings())
+    payload = json.loads(event.raw_body)
+    canonical_events = source.normalise(payload, _settings_for(source.name, event))
     if not canonical_events:
         raise IgnoredEvent("the source found nothing to act on")
     for canonical in canonical_events:
         application = apply_event(source.name, canonical)
         replan(application, firm_policy())
         event.application_id = application.id
+
+
+def _settings_for(source: str, event: InboxEvent) -> dict[str, Any]:
+    """App settings, plus what a source may need about this delivery and our data."""
+    return {
+        **app_settings(),
+        # For events that carry no time of their own (Greenhouse's deletions).
+        "DELIVERY_RECEIVED_AT": event.received_at,
+        # For events that name only an interview id we may know.
+        "KNOWN_INTERVIEW": partial(known_interview, source),
+    }
 
 
 def _settle(

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from plugin import clock
 from plugin.cadence.plan import plan_cadence
 from plugin.config import app_settings, firm_policy
 from plugin.extensions import db
@@ -68,7 +69,9 @@ def preview_event(source: WebhookSource, payload: Any) -> list[dict[str, Any]]:
     policy = firm_policy()
     try:
         previews = []
-        for canonical in source.normalise(payload, app_settings()):
+        # As the inbox job does: sources may stamp undated events with arrival.
+        settings = {**app_settings(), "DELIVERY_RECEIVED_AT": clock.now()}
+        for canonical in source.normalise(payload, settings):
             application = apply_event(source.name, canonical)
             replan(application, policy)
             previews.append(preview_application(application))

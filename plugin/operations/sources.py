@@ -113,6 +113,17 @@ def open_interviews(source: str) -> list[KnownInterview]:
     return [KnownInterview(*row) for row in rows]
 
 
+def known_interview(source: str, interview_id: str) -> KnownInterview | None:
+    """One interview of `source` by its own id, with its application and candidate."""
+    row = db.session.execute(
+        select(Interview.external_id, Application.external_id, Candidate.external_id)
+        .join(Application, Interview.application_id == Application.id)
+        .join(Candidate, Application.candidate_id == Candidate.id)
+        .where(Interview.source == source, Interview.external_id == interview_id)
+    ).first()
+    return None if row is None else KnownInterview(*row)
+
+
 def backlog(source: str) -> int:
     """Stored events of `source` not yet processed."""
     return int(

@@ -26,6 +26,7 @@ from webhooks import (
     IgnoredEvent,
     PayloadError,
     SignatureError,
+    SourceUnavailable,
     WebhookSource,
     push_source,
 )
@@ -64,6 +65,10 @@ def receive(source_name: str) -> tuple[Response, int]:
         checked = _check_delivery(source_name)
     except Refused as refused:
         return refused.answer
+    immediate = checked.source.answer_now(checked.payload)
+    if immediate is not None:
+        # A setup probe: answered at once, stored nowhere.
+        return jsonify(immediate), 200
     return _store_and_queue(checked)
 
 
@@ -78,6 +83,12 @@ def preview(source_name: str) -> tuple[Response, int]:
         previews = preview_event(checked.source, checked.payload)
     except IgnoredEvent as ignored:
         return jsonify(applications=[], ignored=ignored.reason), 200
+    except SourceUnavailable as exc:
+        # The source had to ask its vendor (a thin payload) and the vendor failed.
+        log.warning("preview for %s: %s", source_name, exc)
+        return error_response(
+            503, "source_unavailable", "The source's API could not be reached."
+        )
     return jsonify(applications=previews), 200
 
 
@@ -191,7 +202,7 @@ def _store_and_queue(checked: CheckedDelivery) -> tuple[Response, int]:
     enqueue(
         EVENTS_QUEUE, PROCESS_INBOX_EVENT, event_id, job_id=f"inbox-event-{event_id}"
     )
-    return jsonify(status="accepted", id=event_id), 202
+    return jsonify(status="accepted", id=event_id), source.accepted_status
 
 
 def _known_delivery(source: str, delivery_id: str) -> int | None:

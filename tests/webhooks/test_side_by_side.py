@@ -2,8 +2,9 @@
 
 The panel: Dana Okafor meets Lee Park and Ana Ruiz at Acme HQ on 1 December 2026,
 14:00-15:00 in Chicago, for the Payroll Specialist job. Each feeder below tells the
-service about it the way its source would; a new source (Greenhouse) is one more
-entry in FEEDERS, given a stand-in that knows the same panel.
+service about it the way its source would: the canonical format, Lever, Ashby,
+Bullhorn (polled), Greenhouse by web hook (a stage change, the interview read from
+Harvest) and Greenhouse polled (Harvest alone). Each stand-in knows the same panel.
 """
 
 from __future__ import annotations
@@ -17,10 +18,12 @@ from sqlalchemy import select
 from plugin import clock
 from plugin.models import Application
 from plugin.operations.planning import touchpoints_of
-from tests.fakes import ashby_api, lever_api
+from plugin.operations.sources import poll_source
+from tests.fakes import ashby_api, greenhouse_api, lever_api
 from tests.fakes.lever_api import NOW, STARTS
 from tests.support.bullhorn_fixtures import poll, seeded_bullhorn
 from tests.support.events import DELETE, interview_event
+from tests.support.greenhouse_fixtures import seeded_greenhouse
 
 
 def _canonical() -> dict[str, Any]:
@@ -68,11 +71,26 @@ def feed_bullhorn(world: dict[str, Any]) -> None:
     poll(NOW)
 
 
+def feed_greenhouse(world: dict[str, Any]) -> None:
+    """Greenhouse's `candidate_stage_change`; the interview read from Harvest v3."""
+    payload = greenhouse_api.webhook(
+        "candidate_stage_change",
+        {"application": greenhouse_api.application_payload()},
+    )
+    assert greenhouse_api.post(world["client"], payload).status_code == 200
+
+
+def feed_greenhouse_polled(world: dict[str, Any]) -> None:
+    """One poll of Harvest v3, as the scheduler runs it (no web hook at all)."""
+    assert poll_source("greenhouse").stored == 1
+
+
 FEEDERS: dict[str, Callable[[dict[str, Any]], None]] = {
     "standard": feed_standard,
     "lever": feed_lever,
     "ashby": feed_ashby,
     "bullhorn": feed_bullhorn,
+    "greenhouse": feed_greenhouse,
 }
 
 
@@ -83,11 +101,15 @@ def stand_ins(settings):
         lever_api.running_lever() as lever,
         ashby_api.running_ashby() as ashby,
         seeded_bullhorn(settings, []),
+        seeded_greenhouse(settings),
     ):
         lever_api.seed_tenant(lever, STARTS)
         ashby_api.seed_tenant(ashby)
         settings.update(lever_api.lever_settings(lever))
         settings.update(ashby_api.ashby_settings(ashby))
+        # Harvest's times are UTC: the firm says its Greenhouse employer is in Chicago.
+        with open(settings["POLICY_FILE"], "a", encoding="utf-8") as policy:
+            policy.write('\n[sources.greenhouse]\ntimezone = "America/Chicago"\n')
         yield
 
 
@@ -115,3 +137,18 @@ def test_every_source_plans_the_same_touchpoints(client, db, run_jobs, post_even
     assert [step for step, *_ in plans["standard"]].count("thank_you") == 1
     for source, plan in plans.items():
         assert plan == plans["standard"], source
+
+
+def test_greenhouse_polled_plans_what_the_canonical_event_plans(
+    client, db, run_jobs, post_event
+):
+    world = {"client": client, "post_event": post_event}
+    with clock.frozen_at(NOW):
+        feed_standard(world)
+        run_jobs()
+    canonical = _plan(db, "standard")
+    with clock.frozen_at(NOW):
+        feed_greenhouse_polled(world)
+        run_jobs()
+
+    assert _plan(db, "greenhouse") == canonical

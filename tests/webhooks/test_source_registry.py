@@ -28,7 +28,7 @@ def fresh_registry(monkeypatch):
 def test_the_installed_entry_points_name_our_sources():
     names = {e.name for e in webhooks.entry_points(group="followup.sources")}
 
-    assert {"standard", "bullhorn"} <= names
+    assert {"standard", "bullhorn", "greenhouse"} <= names
 
 
 def test_built_ins_load_when_entry_points_are_stale(
@@ -39,7 +39,7 @@ def test_built_ins_load_when_entry_points_are_stale(
     with caplog.at_level(logging.ERROR):
         names = [source.name for source in webhooks.all_sources()]
 
-    assert names == ["ashby", "bullhorn", "lever", "standard"]
+    assert names == ["ashby", "bullhorn", "greenhouse", "lever", "standard"]
     assert "source entry point broken could not be loaded" in caplog.text
 
 
