@@ -9,7 +9,7 @@ from zoneinfo import available_timezones
 
 from marshmallow import ValidationError, fields
 
-#: Every date and date-time in an event must fall in these years (EVENTS.md).
+#: Every date and date-time in an event must fall in these years (docs/events.md).
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
 
 # What str.splitlines() breaks on: any of these would start a new header line.

@@ -9,7 +9,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
 from plugin.operations.suppressions import SUPPRESSION_REASONS
 
-#: Dates sent to the API fall in the same years as dates in events (EVENTS.md).
+#: Dates sent to the API fall in the same years as dates in events (docs/events.md).
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
 
 

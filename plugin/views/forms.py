@@ -38,7 +38,7 @@ class NotBefore:
 
 
 def within_accepted_years(form: Any, field: Any) -> None:
-    """A date the service can plan with (EVENTS.md's accepted years)."""
+    """A date the service can plan with (the accepted years of docs/events.md)."""
     if field.data is not None and year_problem(field.data):
         raise ValidationError(
             f"Choose a date between {EARLIEST_YEAR} and {LATEST_YEAR}."

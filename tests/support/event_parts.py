@@ -1,4 +1,4 @@
-"""The EVENTS.md example event, and a way to change it by dotted paths."""
+"""The docs/events.md example event, and a way to change it by dotted paths."""
 
 from __future__ import annotations
 

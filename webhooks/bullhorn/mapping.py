@@ -1,4 +1,4 @@
-"""Bullhorn records to canonical events (EVENTS.md), by the firm's policy.
+"""Bullhorn records to canonical events (docs/events.md), by the firm's policy.
 
 Field names from `bullhorn/rest-api-docs` `entityref/_appointment.md`,
 `_appointmentattendee.md`, `_joborder.md`, `_jobsubmission.md`, `_placement.md`;

@@ -32,8 +32,8 @@ from webhooks.lever.client import LeverClient, NotFound
 from webhooks.schema import EventSchema
 
 #: How old a `triggeredAt` may be. Lever's retry schedule is not published, and a
-#: retry is assumed to resend the same body; three days admits any retry the design
-#: expects of a sender (DESIGN.md: "senders retry for up to ~3 days").
+#: retry is assumed to resend the same body; senders retry for up to about three
+#: days, and a delivery id is remembered for at least seven.
 REPLAY_WINDOW = timedelta(days=3)
 #: How far ahead of our clock a `triggeredAt` may be (clock skew).
 FUTURE_SKEW = timedelta(minutes=5)
