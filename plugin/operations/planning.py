@@ -76,10 +76,10 @@ def facts_for(
 
 
 def touchpoints_of(application_id: int) -> list[Touchpoint]:
-    """All touchpoints of one application, in one query."""
-    return list(
-        db.session.scalars(select(Touchpoint).filter_by(application_id=application_id))
-    )
+    """All touchpoints of one application, oldest first, in one query."""
+    # A stable order: PostgreSQL returns rows in no order unless asked.
+    query = select(Touchpoint).filter_by(application_id=application_id)
+    return list(db.session.scalars(query.order_by(Touchpoint.id)))
 
 
 def replan(application: Application, policy: Policy) -> Plan:
