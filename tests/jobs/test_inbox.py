@@ -13,7 +13,7 @@ import webhooks
 from plugin.extensions import db as handle
 from plugin.extensions.queues import EVENTS_QUEUE, PROCESS_INBOX_EVENT, enqueue
 from plugin.models import Application, InboxEvent, InboxStatus
-from tests.support.event_parts import event
+from tests.support.events import interview_event as event
 from webhooks import IgnoredEvent
 from webhooks.standard import StandardWebhooks
 

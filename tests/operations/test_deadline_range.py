@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from plugin.models import Application
 from plugin.operations.planning import DeadlineOutOfRange, set_decision_deadline
-from tests.support.event_parts import event
+from tests.support.events import interview_event as event
 
 
 @pytest.mark.parametrize("day", [date(9999, 12, 31), date(1, 1, 1), date(2101, 1, 1)])

@@ -21,7 +21,8 @@ from plugin.models import (
 )
 from plugin.operations.events import MISSED_WHILE_DECIDED
 from plugin.operations.privacy import forget_candidate
-from tests.support.event_parts import ABSENT, event
+from tests.support.events import DELETE as ABSENT
+from tests.support.events import interview_event as event
 
 DECIDED = {
     "application.offer_extended": ApplicationStatus.OFFER_EXTENDED,

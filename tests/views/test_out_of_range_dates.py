@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from plugin.mail.links import PLAN_PAGE, make_token
 from plugin.models import Application, TimelineEntry
-from tests.support.event_parts import event
+from tests.support.events import interview_event as event
 from tests.support.forms import csrf_token
 from tests.support.recruiter import sign_in
 

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from werkzeug.serving import make_server
 
 from plugin.models import InboxEvent
-from tests.support.event_parts import event
+from tests.support.events import interview_event as event
 from tests.support.signing import signed_headers
 
 PATHS = ["/webhooks/standard", "/webhooks/standard/preview"]

@@ -8,7 +8,8 @@ import pytest
 from sqlalchemy import func, select
 
 from plugin.models import InboxEvent
-from tests.support.event_parts import ABSENT, event
+from tests.support.events import DELETE as ABSENT
+from tests.support.events import interview_event as event
 from webhooks import PayloadError
 from webhooks.schema import EVENT_TYPES, EventSchema
 from webhooks.standard import StandardWebhooks
