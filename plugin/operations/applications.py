@@ -236,7 +236,7 @@ def _offers(scope: Select[tuple[Application]], today: date) -> list[BucketItem]:
         .order_by(CompetingOffer.offer_deadline, Application.id)
     ).all()
     return [
-        _item(a, deadline, f"offer{f' from {employer}' if employer else ''} ends")
+        _item(a, deadline, f"Offer{f' from {employer}' if employer else ''} ends")
         for a, employer, deadline in rows
     ]
 
@@ -248,7 +248,7 @@ def _overdue(scope: Select[tuple[Application]], today: date) -> list[BucketItem]
         .order_by(Application.decision_deadline, Application.id)
     ).all()
     return [
-        _item(a, a.decision_deadline, "decision was due")
+        _item(a, a.decision_deadline, "Decision was due")
         for a in found
         if a.decision_deadline is not None
     ]
@@ -268,7 +268,7 @@ def _check_ins_due(
         )
         .order_by(Touchpoint.due_at, Application.id)
     ).all()
-    return [_item(a, due_at, "check-in due") for a, due_at in rows]
+    return [_item(a, due_at, "Check-in due") for a, due_at in rows]
 
 
 def _interviews(
@@ -285,7 +285,7 @@ def _interviews(
         )
         .order_by(Interview.starts_at, Application.id)
     ).all()
-    return [_item(a, starts_at, "interview") for a, starts_at in rows]
+    return [_item(a, starts_at, "Interview") for a, starts_at in rows]
 
 
 def _next_steps(application_ids: list[int]) -> dict[int, tuple[str, datetime]]:
