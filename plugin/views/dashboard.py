@@ -62,6 +62,7 @@ from plugin.views.forms import (
     ReassignForm,
 )
 from plugin.views.pictures import (
+    Strip,
     draw_histogram,
     draw_share,
     draw_strip,
@@ -164,12 +165,11 @@ def application(application_id: int) -> Page:
     ).all()
     preview = preview_application(found)
     zone = _zone(signed_in_user())
-    marks = strip_marks(found, preview["steps"], employer_zone_of(found, firm_policy()))
     return render_template(
         "dashboard/application.html",
         application=found,
         preview=preview,
-        strip=draw_strip(marks, clock.now(), zone),
+        strip=_strip(found, preview, zone),
         zone=zone,
         unknown=unknown,
         steps=[s.value for s in Step],
@@ -302,6 +302,15 @@ def _visible(application_id: int) -> Application:
 def _zone(user: User) -> Any:
     """The reader's zone: their recruiter record's, else the firm's."""
     return recruiter_zone(recruiter_of(user))
+
+
+def _strip(found: Application, preview: dict[str, Any], zone: Any) -> Strip:
+    """The application's timeline strip, drawn from what its page already loaded."""
+    now = clock.now()
+    deadline_zone = employer_zone_of(found, firm_policy())
+    return draw_strip(
+        strip_marks(found, preview["steps"], deadline_zone, now), now, zone
+    )
 
 
 def _bad_query(template: str, query: Form, user: User) -> Page:

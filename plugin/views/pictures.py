@@ -80,10 +80,11 @@ def strip_marks(
     application: Application,
     steps: Iterable[dict[str, Any]],
     deadline_zone: tzinfo,
+    at: datetime,
 ) -> list[StripMark]:
     """Interviews, coaching steps and the stated deadline of one application."""
     marks = [
-        StripMark("interview", i.ends_at, "held" if i.is_held else "cancelled")
+        StripMark("interview", i.ends_at, "held" if i.ends_at <= at else "scheduled")
         for i in application.interviews
         if i.ends_at is not None and i.is_held
     ]

@@ -129,3 +129,18 @@ def test_a_recruiter_reads_the_outcomes_of_their_own(
 def test_the_pages_need_a_session(client):
     for path in ("/dashboard", "/dashboard/applications", "/dashboard/outcomes"):
         assert client.get(path).status_code == 302
+
+
+def test_an_interview_still_ahead_is_drawn_hollow(
+    db, client, smtp, post_event, run_jobs
+):
+    post_event(interview_event())
+    run_jobs()
+    sign_in(client, smtp, SAM, run_jobs=run_jobs)
+    dana = application_id(db, "a-5521")
+
+    with clock.frozen_at(datetime(2026, 11, 30, 17, tzinfo=UTC)):
+        page = client.get(f"/dashboard/applications/{dana}").text
+
+    description = svgs(page)[0].find(f"{SVG}desc").text
+    assert description.startswith("Interview, scheduled, Tue 01 Dec 16:00 EST")
