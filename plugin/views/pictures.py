@@ -18,7 +18,7 @@ STRIP_WIDTH = 640
 STRIP_MARGIN = 48
 STRIP_AXIS_Y = 44
 LABEL_ROW_HEIGHT = 16
-LABEL_CHAR_WIDTH = 6.6  # at the strip's 11px labels: enough to keep rows apart
+LABEL_CHAR_WIDTH = 7.2  # at the strip's 12px labels: enough to keep rows apart
 STEP_NAMES = {
     "thank_you": "Thank-you",
     "handwritten_note": "Note",

@@ -159,3 +159,22 @@ def test_the_median_of_decision_times(days, median):
 
 def test_a_share_of_nothing_has_no_percentage():
     assert Share(0, 0).percent is None
+
+
+def test_the_first_decision_is_when_the_employer_decided(
+    db, smtp, post_event, run_jobs
+):
+    post_event(interview_event())
+    post_event(
+        interview_event(
+            type="application.offer_extended", timestamp="2026-12-06T21:00:00Z"
+        )
+    )
+    post_event(
+        interview_event(type="application.hired", timestamp="2026-12-20T21:00:00Z")
+    )
+    run_jobs()
+
+    times = etiquette_outcomes(create_user(BOSS, is_admin=True)).decision_times
+
+    assert times.days == (5.0,)
