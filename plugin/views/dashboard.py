@@ -72,6 +72,8 @@ from plugin.views.pictures import (
 from plugin.views.queries import RecruiterQuery, SearchQuery, problems
 
 bp = Blueprint("dashboard", __name__)
+# Counts are always whole; a firm-wide bucket lists only its most pressing rows.
+BUCKET_ROWS_SHOWN = 50
 
 
 @bp.get("/dashboard")
@@ -89,6 +91,7 @@ def today() -> Page:
     return render_template(
         "dashboard/today.html",
         buckets=buckets,
+        rows_shown=BUCKET_ROWS_SHOWN,
         query=query,
         recruiters=recruiters_for_filter() if user.is_admin else [],
         user=user,

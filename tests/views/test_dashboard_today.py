@@ -14,6 +14,7 @@ from tests.support.dashboard import (
     INTERVIEW_DAY_NOON,
     KIMS_RECRUITER,
     SAM,
+    add_applications,
     application_id,
 )
 from tests.support.events import interview_event
@@ -167,9 +168,11 @@ def test_an_admin_sees_everyone_and_filters_by_recruiter(
     kim = db.session.get(Application, application_id(db, "a-kim")).recruiter_id
 
     everyone = first_screen(client, INTERVIEW_DAY_NOON)
+    every_recruiter = first_screen(client, INTERVIEW_DAY_NOON, "?recruiter=")
     kims = first_screen(client, INTERVIEW_DAY_NOON, f"?recruiter={kim}")
 
     assert "Interviews today (2)" in bucket(everyone, "interviews")
+    assert "Interviews today (2)" in bucket(every_recruiter, "interviews")
     assert "Interviews today (1)" in bucket(kims, "interviews")
     assert "Ravi Shah" in kims and "Dana Okafor" not in kims
 
@@ -192,3 +195,19 @@ def test_only_admins_filter_by_recruiter(db, client, smtp, post_event, run_jobs)
 
     assert answer.status_code == 400
     assert "Only admins can filter by recruiter." in answer.text
+
+
+def test_a_long_bucket_lists_its_first_rows_and_counts_them_all(
+    db, client, smtp, post_event, run_jobs, monkeypatch
+):
+    from plugin.views import dashboard
+
+    monkeypatch.setattr(dashboard, "BUCKET_ROWS_SHOWN", 2)
+    add_applications(db, post_event, run_jobs, 0, 3)
+    sign_in(client, smtp, SAM, run_jobs=run_jobs)
+
+    interviews = bucket(first_screen(client, INTERVIEW_DAY_NOON), "interviews")
+
+    assert "Interviews today (3)" in interviews
+    assert interviews.count("<tr>") == 3  # the header and two rows
+    assert "The first 2 of 3, most pressing first." in interviews
