@@ -87,6 +87,9 @@ class Application(db.Model):  # type: ignore[name-defined]
     heard_back_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     heard_back_outcome: Mapped[str | None] = mapped_column(String(30))
     emails_stopped_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the ATS says the employer decided (the decision event's timestamp);
+    # cleared when the decision is undone. The outcomes page measures from it.
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     source_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(
@@ -106,6 +109,12 @@ class Application(db.Model):  # type: ignore[name-defined]
     def is_active(self) -> bool:
         """True while no decision has been made."""
         return self.status == ApplicationStatus.ACTIVE
+
+    @property
+    def role_label(self) -> str:
+        """The role as a table cell reads it: "Payroll Specialist, Acme Logistics"."""
+        parts = [part for part in (self.job_title, self.employer_name) if part]
+        return ", ".join(parts) or "Role not given"
 
     def is_paused(self, at: datetime) -> bool:
         """True while a pause is in force at `at` (no end date: until resumed)."""

@@ -85,6 +85,10 @@ def _apply_decision(application: Application, kind: str, stamp: datetime) -> boo
     if status is None or not _is_newer(application, stamp):
         return False
     undone = status == ApplicationStatus.ACTIVE and not application.is_active
+    if status == ApplicationStatus.ACTIVE:
+        application.decided_at = None
+    elif application.is_active or application.decided_at is None:
+        application.decided_at = stamp
     application.status = status
     return undone
 

@@ -17,12 +17,12 @@ from flask import (
 )
 from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
+from wtforms import Form
 
 from plugin import clock
 from plugin.cadence.steps import Step
 from plugin.config import firm_policy
 from plugin.extensions import db
-from plugin.mail.coaching import role_phrase
 from plugin.mail.messages import render_email
 from plugin.models import (
     Application,
@@ -32,17 +32,22 @@ from plugin.models import (
     Touchpoint,
     User,
 )
-from plugin.models.zones import zone_of
+from plugin.models.zones import employer_zone_of, zone_of
 from plugin.operations import actions
 from plugin.operations.accounts import (
     application_for_user,
     recruiter_of,
 )
-from plugin.operations.applications import application_rows
+from plugin.operations.applications import (
+    recruiters_for_filter,
+    search_applications,
+    todays_buckets,
+)
 from plugin.operations.digest import build_digest, recruiter_zone
 from plugin.operations.events import recruiter_by_email
 from plugin.operations.mail_problems import staff_bounces
 from plugin.operations.outbox import settle_unknown
+from plugin.operations.outcomes import etiquette_outcomes
 from plugin.operations.planning import (
     add_to_timeline,
     replan,
@@ -56,24 +61,86 @@ from plugin.views.forms import (
     PauseForm,
     ReassignForm,
 )
+from plugin.views.pictures import (
+    Strip,
+    draw_histogram,
+    draw_share,
+    draw_strip,
+    strip_marks,
+    when,
+)
+from plugin.views.queries import RecruiterQuery, SearchQuery, problems
 
 bp = Blueprint("dashboard", __name__)
+# Counts are always whole; a firm-wide bucket lists only its most pressing rows.
+BUCKET_ROWS_SHOWN = 50
 
 
 @bp.get("/dashboard")
 @login_required
-def applications() -> Page:
-    """Active applications, each with its next step: a constant number of queries."""
+def today() -> Page:
+    """The first screen: who needs the reader today, bucket by bucket."""
     user = signed_in_user()
-    rows = application_rows(user)
+    query = RecruiterQuery(request.args, user.is_admin)
+    if not query.validate():
+        return _bad_query("dashboard/today.html", query, user)
+    zone = _zone(user)
+    buckets = todays_buckets(user, clock.now(), zone, query.recruiter.data)
     # Staff mail is never suppressed: admins see refused staff addresses and fix them.
     bounces = staff_bounces() if user.is_admin else []
     return render_template(
+        "dashboard/today.html",
+        buckets=buckets,
+        rows_shown=BUCKET_ROWS_SHOWN,
+        query=query,
+        recruiters=recruiters_for_filter() if user.is_admin else [],
+        user=user,
+        zone=zone,
+        today=clock.now().astimezone(zone),
+        when=when,
+        bounces=bounces,
+    ), 200
+
+
+@bp.get("/dashboard/applications")
+@login_required
+def applications() -> Page:
+    """Search by candidate, employer or job; filter by state (and recruiter)."""
+    user = signed_in_user()
+    query = SearchQuery(request.args, user.is_admin)
+    if not query.validate():
+        return _bad_query("dashboard/applications.html", query, user)
+    results = search_applications(user, query.search())
+    return render_template(
         "dashboard/applications.html",
-        rows=rows,
+        results=results,
+        query=query,
+        search=query.search(),
+        recruiters=recruiters_for_filter() if user.is_admin else [],
         user=user,
         zone=_zone(user),
-        bounces=bounces,
+        when=when,
+    ), 200
+
+
+@bp.get("/dashboard/outcomes")
+@login_required
+def outcomes() -> Page:
+    """The etiquette's outcomes: firm-wide for admins, their own for recruiters."""
+    user = signed_in_user()
+    query = RecruiterQuery(request.args, user.is_admin)
+    if not query.validate():
+        return _bad_query("dashboard/outcomes.html", query, user)
+    measured = etiquette_outcomes(user, query.recruiter.data)
+    return render_template(
+        "dashboard/outcomes.html",
+        outcomes=measured,
+        thank_you=draw_share(measured.thank_you_on_time),
+        check_in=draw_share(measured.check_in_after_deadline),
+        decision_chart=draw_histogram(measured.decision_times.bins),
+        query=query,
+        recruiters=recruiters_for_filter() if user.is_admin else [],
+        user=user,
     ), 200
 
 
@@ -99,10 +166,14 @@ def application(application_id: int) -> Page:
             application_id=found.id, status=EmailStatus.UNKNOWN
         )
     ).all()
+    preview = preview_application(found)
+    zone = _zone(signed_in_user())
     return render_template(
         "dashboard/application.html",
         application=found,
-        preview=preview_application(found),
+        preview=preview,
+        strip=_strip(found, preview, zone),
+        zone=zone,
         unknown=unknown,
         steps=[s.value for s in Step],
         user=signed_in_user(),
@@ -111,7 +182,7 @@ def application(application_id: int) -> Page:
         deadline_form=DeadlineForm(formdata=None),
         reassign_form=ReassignForm(formdata=None),
         paused=found.is_paused(clock.now()),
-        role=role_phrase(found.job_title, found.employer_name),
+        role=found.role_label,
     ), 200
 
 
@@ -232,7 +303,24 @@ def _visible(application_id: int) -> Application:
 
 
 def _zone(user: User) -> Any:
+    """The reader's zone: their recruiter record's, else the firm's."""
     return recruiter_zone(recruiter_of(user))
+
+
+def _strip(found: Application, preview: dict[str, Any], zone: Any) -> Strip:
+    """The application's timeline strip, drawn from what its page already loaded."""
+    now = clock.now()
+    deadline_zone = employer_zone_of(found, firm_policy())
+    return draw_strip(
+        strip_marks(found, preview["steps"], deadline_zone, now), now, zone
+    )
+
+
+def _bad_query(template: str, query: Form, user: User) -> Page:
+    """The page, with what was wrong in its query string, and nothing else."""
+    return render_template(
+        template, query=query, problems=problems(query), user=user
+    ), 400
 
 
 def _back(found: Application) -> BaseResponse:

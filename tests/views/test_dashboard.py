@@ -49,10 +49,10 @@ def test_sign_in_by_emailed_link_shows_my_candidates(
     two_recruiters(post_event, run_jobs)
 
     sign_in(client, smtp, SAM, run_jobs=run_jobs)
-    page = html.unescape(client.get("/dashboard").text)
+    page = html.unescape(client.get("/dashboard/applications").text)
 
     assert "Dana Okafor" in page and "Ravi Shah" not in page
-    assert "thank you, Tue 01 Dec 17:00" in page  # in Sam's zone (New York)
+    assert "thank you, Tue 01 Dec 17:00 EST" in page  # in Sam's zone (New York)
 
 
 def test_the_link_works_once(db, client, smtp, post_event, run_jobs):
@@ -152,7 +152,7 @@ def test_admin_sees_all_and_can_reassign(db, client, smtp, post_event, run_jobs)
     sign_in(client, smtp, "boss@staffing.example", admin=True, run_jobs=run_jobs)
     dana = application_id(db, "a-5521")
 
-    listing = html.unescape(client.get("/dashboard").text)
+    listing = html.unescape(client.get("/dashboard/applications").text)
     page = client.get(f"/dashboard/applications/{dana}")
     answer = client.post(
         f"/dashboard/applications/{dana}/reassign",
