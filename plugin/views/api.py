@@ -15,7 +15,7 @@ from flask import Response, abort, g, request
 from plugin import clock
 from plugin.config import firm_policy
 from plugin.extensions import db
-from plugin.models import Application, User
+from plugin.models import Actor, Application, User
 from plugin.models.zones import zone_of
 from plugin.operations import actions
 from plugin.operations.accounts import (
@@ -121,7 +121,7 @@ def pause(data: dict[str, Any], application_id: int) -> dict[str, Any]:
     until = None
     if data["until"] is not None:
         until = datetime.combine(data["until"], time(0), zone_of(found, firm_policy()))
-    actions.pause(found, until, who="recruiter")
+    actions.pause(found, until, Actor.staff(_user()))
     return preview_application(found)
 
 
@@ -131,7 +131,7 @@ def pause(data: dict[str, Any], application_id: int) -> dict[str, Any]:
 def resume(application_id: int) -> dict[str, Any]:
     """Resume the cadence."""
     found = _visible(application_id)
-    actions.resume(found, who="recruiter")
+    actions.resume(found, Actor.staff(_user()))
     return preview_application(found)
 
 
@@ -142,7 +142,9 @@ def resume(application_id: int) -> dict[str, Any]:
 def put_deadline(data: dict[str, Any], application_id: int) -> dict[str, Any]:
     """Set or clear (with null) the employer's decision deadline."""
     found = _visible(application_id)
-    set_decision_deadline(found, data["decision_deadline"], "recruiter")
+    set_decision_deadline(
+        found, data["decision_deadline"], "recruiter", Actor.staff(_user())
+    )
     replan(found, firm_policy())
     db.session.commit()
     return preview_application(found)
