@@ -27,6 +27,8 @@ class User(db.Model):  # type: ignore[name-defined]
     # Each browser session carries the number it began with: raising it ends them all.
     session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
+    api_tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")
+
     @property
     def is_disabled(self) -> bool:
         """True while an operator has this user disabled."""
@@ -63,4 +65,4 @@ class ApiToken(db.Model):  # type: ignore[name-defined]
     # Kept, not deleted, so `users list` can tell what was revoked and when.
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    user: Mapped[User] = relationship()
+    user: Mapped[User] = relationship(back_populates="api_tokens")

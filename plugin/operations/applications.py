@@ -18,7 +18,7 @@ from plugin.models import (
     TouchpointStatus,
     User,
 )
-from plugin.operations.accounts import visible_applications
+from plugin.operations.accounts import disabled_staff_emails, visible_applications
 
 
 def application_rows(user: User) -> list[dict[str, Any]]:
@@ -37,12 +37,15 @@ def application_rows(user: User) -> list[dict[str, Any]]:
         .all()
     )
     next_steps = _next_steps([a.id for a in found])
+    disabled = set(db.session.scalars(disabled_staff_emails()))
     return [
         {
             "application": a,
             "candidate": a.candidate.display_name,
             "role": role_phrase(a.job_title, a.employer_name),
             "recruiter": a.recruiter.email if a.recruiter else None,
+            # Nobody looks after it: admins see these as unassigned.
+            "unassigned": a.recruiter is None or a.recruiter.email.lower() in disabled,
             "paused": a.is_paused(clock.now()),
             "heard_back": a.heard_back_at is not None,
             "next_step": next_steps.get(a.id, (None, None))[0],

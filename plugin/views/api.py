@@ -55,7 +55,7 @@ bp = ApiBlueprint(
 # What each refusal means; every one comes in the error shape.
 REFUSALS = {
     400: "The body is not JSON.",
-    401: "No valid bearer token.",
+    401: "No valid bearer token, or its user is disabled.",
     403: "The token is not an admin's.",
     404: "No such application for this user.",
     422: "The body breaks the schema; `fields` names each field at fault.",
@@ -89,6 +89,13 @@ def authenticate() -> Answer | None:
             "unauthorized",
             "A valid bearer token is required.",
             {"Authorization": ["Missing or unknown token."]},
+        )
+    if user.is_disabled:
+        return error_response(
+            401,
+            "user_disabled",
+            "The token's user is disabled; an operator can enable them.",
+            {"Authorization": ["The token's user is disabled."]},
         )
     g.api_user = user
     return None
