@@ -37,7 +37,10 @@ def application_rows(user: User) -> list[dict[str, Any]]:
         .all()
     )
     next_steps = _next_steps([a.id for a in found])
-    disabled = set(db.session.scalars(disabled_staff_emails()))
+    # Only admins see other recruiters' applications, so only they need to know.
+    disabled = (
+        set(db.session.scalars(disabled_staff_emails())) if user.is_admin else set()
+    )
     return [
         {
             "application": a,

@@ -86,7 +86,7 @@ def _timeline(application: Application) -> list[dict[str, Any]]:
         select(TimelineEntry, User.email, Recruiter.name)
         .outerjoin(User, User.id == TimelineEntry.actor_user_id)
         .outerjoin(Recruiter, func.lower(Recruiter.email) == func.lower(User.email))
-        .filter_by(application_id=application.id)
+        .where(TimelineEntry.application_id == application.id)
         .order_by(TimelineEntry.occurred_at, TimelineEntry.id)
     ).tuples()
     return [
