@@ -180,7 +180,7 @@ def reassign(application_id: int) -> BaseResponse:
         found.id,
         TimelineKind.REASSIGNED,
         None,
-        f"moved to recruiter {email} by an admin",
+        f"moved to recruiter {email}",
         Actor.staff(user),
     )
     db.session.commit()
