@@ -128,3 +128,17 @@ def test_admins_see_a_disabled_recruiters_applications_as_unassigned(
     assert f"Unassigned ({SAM} is disabled)" in page
     assert page.count("Unassigned") == 2
     assert rows == 401  # the API needs a token, never the session
+
+
+def test_a_session_from_before_session_versions_keeps_working(
+    db, client, runner, smtp, run_jobs
+):
+    sign_in(client, smtp, SAM, run_jobs=run_jobs)
+    with client.session_transaction() as browser:
+        del browser["session_version"]  # as signed in before this release
+    g.pop("user", None)
+
+    kept = client.get("/dashboard").status_code
+    operator(db, runner, "revoke-token", SAM, "--all")
+
+    assert kept == 200 and client.get("/dashboard").status_code == 302
