@@ -7,7 +7,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from plugin.extensions import db
-from plugin.models import Candidate
+from plugin.models import OPERATOR_ACTOR, Candidate
 from plugin.operations.privacy import forget_candidate
 
 
@@ -27,7 +27,7 @@ def forget(candidate: str) -> None:
     person = _find(candidate)
     if person is None:
         raise click.BadParameter(f"no candidate {candidate}", param_hint="CANDIDATE")
-    forget_candidate(person)
+    forget_candidate(person, OPERATOR_ACTOR)
     click.echo(f"Candidate {person.id} erased: name, email and message bodies removed.")
 
 

@@ -7,7 +7,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from plugin.extensions import db
-from plugin.models import EmailStatus, OutboundEmail
+from plugin.models import OPERATOR_ACTOR, EmailStatus, OutboundEmail
 from plugin.operations.outbox import settle_unknown
 
 
@@ -60,5 +60,5 @@ def resolve_email(email_id: int, outcome: str) -> None:
             f"email {email_id} is not one with an unknown outcome",
             param_hint="EMAIL_ID",
         )
-    settle_unknown(email, delivered=outcome == "sent")
+    settle_unknown(email, outcome == "sent", OPERATOR_ACTOR)
     click.echo(f"Email {email_id} settled as {outcome}.")

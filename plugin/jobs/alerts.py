@@ -32,6 +32,7 @@ from plugin.mail.messages import mailbox, new_message_id, staff_message
 from plugin.mail.transport import UnbuildableMessageError
 from plugin.models import Alert, AlertStatus, Touchpoint, TouchpointStatus
 from plugin.models.zones import zone_of
+from plugin.operations.accounts import is_disabled_recruiter
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,11 @@ def _deliver(alert_id: int) -> None:
     ).one_or_none()
     if alert is None or alert.status != AlertStatus.PENDING:
         db.session.rollback()
+        return
+    if is_disabled_recruiter(alert.recruiter):
+        fail(alert, "the recruiter was disabled before it was sent")
+        db.session.commit()
+        log.info("alert %s: its recruiter is disabled; not sent", alert_id)
         return
     context = alert_context(alert)
     try:

@@ -30,6 +30,7 @@ from plugin.mail.links import external_url
 from plugin.mail.messages import mailbox, new_message_id, staff_message
 from plugin.mail.transport import UnbuildableMessageError
 from plugin.models import Alert, AlertStatus, Digest, DigestStatus, Recruiter
+from plugin.operations.accounts import is_disabled_recruiter
 from plugin.operations.digest import DigestContent, build_digest, recruiter_zone
 
 log = logging.getLogger(__name__)
@@ -58,6 +59,10 @@ def _send(recruiter_id: int, day: date) -> None:
     if digest is None:
         return
     recruiter = digest.recruiter
+    if is_disabled_recruiter(recruiter):
+        fail(digest, "the recruiter was disabled before it was sent")
+        db.session.commit()
+        return
     if clock.now().astimezone(recruiter_zone(recruiter)).date() != day:
         fail(digest, "the day passed before the digest could be sent")
         db.session.commit()

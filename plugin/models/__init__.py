@@ -16,6 +16,11 @@ from plugin.models.sources import ConnectionState, SourceState
 from plugin.models.staff import ApiToken, LoginLink, User
 from plugin.models.suppression import MailProblem, MailProblemKind, Suppression
 from plugin.models.touchpoint import (
+    ATS_ACTOR,
+    CANDIDATE_ACTOR,
+    OPERATOR_ACTOR,
+    Actor,
+    ActorKind,
     Step,
     TimelineEntry,
     TimelineKind,
@@ -24,6 +29,11 @@ from plugin.models.touchpoint import (
 )
 
 __all__ = [
+    "ATS_ACTOR",
+    "CANDIDATE_ACTOR",
+    "OPERATOR_ACTOR",
+    "Actor",
+    "ActorKind",
     "Alert",
     "AlertStatus",
     "ApiToken",

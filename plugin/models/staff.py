@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, String, Text
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from plugin import clock
@@ -22,6 +22,22 @@ class User(db.Model):  # type: ignore[name-defined]
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A disabled user cannot sign in or use the API, and gets no alerts or digests.
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Each browser session carries the number it began with: raising it ends them all.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+    api_tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")
+
+    @property
+    def is_disabled(self) -> bool:
+        """True while an operator has this user disabled."""
+        return self.disabled_at is not None
+
+    @property
+    def role(self) -> str:
+        """ "admin" or "recruiter", as the timeline and `users list` name it."""
+        return "admin" if self.is_admin else "recruiter"
 
 
 class LoginLink(db.Model):  # type: ignore[name-defined]
@@ -46,5 +62,7 @@ class ApiToken(db.Model):  # type: ignore[name-defined]
     label: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Kept, not deleted, so `users list` can tell what was revoked and when.
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    user: Mapped[User] = relationship()
+    user: Mapped[User] = relationship(back_populates="api_tokens")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
@@ -12,9 +13,21 @@ from plugin import clock
 from plugin.cadence.steps import Step
 from plugin.extensions import db
 from plugin.models.application import Application
+from plugin.models.staff import User
 from plugin.models.types import UTCDateTime
 
-__all__ = ["Step", "TimelineEntry", "TimelineKind", "Touchpoint", "TouchpointStatus"]
+__all__ = [
+    "ATS_ACTOR",
+    "CANDIDATE_ACTOR",
+    "OPERATOR_ACTOR",
+    "Actor",
+    "ActorKind",
+    "Step",
+    "TimelineEntry",
+    "TimelineKind",
+    "Touchpoint",
+    "TouchpointStatus",
+]
 
 
 class TouchpointStatus(enum.StrEnum):
@@ -54,6 +67,41 @@ class TimelineKind(enum.StrEnum):
     STOPPED = "stopped"
     REASSIGNED = "reassigned"
     ERASED = "erased"
+    DECISION = "decision"
+
+
+class ActorKind(enum.StrEnum):
+    """Who did what a timeline line records; lines without one are the planner's."""
+
+    RECRUITER = "recruiter"
+    ADMIN = "admin"
+    CANDIDATE = "candidate"
+    ATS = "ats"
+    OPERATOR = "operator"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acted: a kind, and for staff the user."""
+
+    kind: ActorKind
+    user_id: int | None = None
+
+    @classmethod
+    def staff(cls, user: User) -> Actor:
+        """A signed-in user (dashboard) or a token's owner (API)."""
+        kind = ActorKind.ADMIN if user.is_admin else ActorKind.RECRUITER
+        return cls(kind, user.id)
+
+    @property
+    def noun(self) -> str:
+        """How a timeline sentence names the actor: "the recruiter"."""
+        return "the ATS" if self.kind == ActorKind.ATS else f"the {self.kind}"
+
+
+CANDIDATE_ACTOR = Actor(ActorKind.CANDIDATE)
+ATS_ACTOR = Actor(ActorKind.ATS)
+OPERATOR_ACTOR = Actor(ActorKind.OPERATOR)
 
 
 class Touchpoint(db.Model):  # type: ignore[name-defined]
@@ -105,3 +153,5 @@ class TimelineEntry(db.Model):  # type: ignore[name-defined]
     step: Mapped[str | None] = mapped_column(String(30))
     slot: Mapped[str | None] = mapped_column(String(40))
     detail: Mapped[str] = mapped_column(Text)
+    actor_kind: Mapped[str | None] = mapped_column(String(20))  # an ActorKind
+    actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

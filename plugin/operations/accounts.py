@@ -2,6 +2,7 @@
 
 A magic link is signed, expires after 15 minutes, works once, and at most five are
 sent per person per hour. Recruiters see only their own candidates; admins see all.
+A disabled user gets no link, cannot spend one, and their tokens are refused.
 """
 
 from __future__ import annotations
@@ -35,16 +36,41 @@ def find_user(email: str) -> User | None:
 
 
 def create_user(email: str, is_admin: bool = False) -> User:
-    """Add a user (or make an existing one admin); commit."""
+    """Add a user (or make an existing one admin); commit.
+
+    An admin gets a recruiter record too: digests go to recruiters, and an admin's
+    digest lists the applications no enabled recruiter looks after.
+    """
     user = find_user(email) or User(email=email.strip().lower())
     user.is_admin = user.is_admin or is_admin
     db.session.add(user)
+    if user.is_admin and recruiter_of(user) is None:
+        db.session.add(Recruiter(email=user.email))
     db.session.commit()
     return user
 
 
+def disabled_staff_emails() -> Select[tuple[str]]:
+    """The lower-cased emails of disabled users, to compare recruiters against."""
+    return select(func.lower(User.email)).where(User.disabled_at.is_not(None))
+
+
+def is_disabled_recruiter(recruiter: Recruiter) -> bool:
+    """True when the user sharing this recruiter's email is disabled."""
+    user = find_user(recruiter.email)
+    return user is not None and user.is_disabled
+
+
+def is_enabled_admin(recruiter: Recruiter) -> bool:
+    """True when this recruiter is also an admin who is not disabled."""
+    user = find_user(recruiter.email)
+    return user is not None and user.is_admin and not user.is_disabled
+
+
 def new_login_link(user: User) -> LoginLink | None:
-    """A fresh magic link, or None when the hourly limit is reached."""
+    """A fresh magic link, or None when the user is disabled or at the hourly limit."""
+    if user.is_disabled:
+        return None
     recent = db.session.scalar(
         select(func.count())
         .select_from(LoginLink)
@@ -88,6 +114,8 @@ def use_login_link(token: str) -> User | None:
         return None
     link = db.session.get(LoginLink, link_id)
     user = db.session.get(User, link.user_id) if link else None
+    if user is not None and user.is_disabled:
+        return None
     if user is not None:
         user.last_login_at = clock.now()
         db.session.commit()
@@ -103,9 +131,12 @@ def new_api_token(user: User, label: str | None = None) -> str:
 
 
 def user_for_api_token(token: str) -> User | None:
-    """The owner of a bearer token, if it is known."""
+    """The owner of a bearer token, if it is known and not revoked.
+
+    The owner may be disabled: the caller refuses them with its own answer.
+    """
     record = db.session.scalars(
-        select(ApiToken).filter_by(token_hash=_hash(token))
+        select(ApiToken).filter_by(token_hash=_hash(token), revoked_at=None)
     ).one_or_none()
     if record is None:
         return None

@@ -15,6 +15,8 @@ from plugin.config import firm_policy
 from plugin.extensions import db
 from plugin.extensions.queues import DELIVER_EMAILS, MAIL_QUEUE, enqueue_many
 from plugin.models import (
+    CANDIDATE_ACTOR,
+    Actor,
     Alert,
     Application,
     Candidate,
@@ -58,6 +60,7 @@ def report_competing_offer(
         None,
         f"the candidate reported a competing offer{who}, "
         f"deciding by {deadline.isoformat()}",
+        CANDIDATE_ACTOR,
     )
     _answer(application, OFFER_GUIDANCE, alerts)
     return offer
@@ -68,7 +71,13 @@ def report_heard_back(application: Application, outcome: str) -> None:
     application.heard_back_at = clock.now()
     application.heard_back_outcome = outcome
     news = f"heard back from the employer: {HEARD_BACK_OUTCOMES[outcome]}"
-    add_to_timeline(application.id, TimelineKind.REPORT, None, f"the candidate {news}")
+    add_to_timeline(
+        application.id,
+        TimelineKind.REPORT,
+        None,
+        f"the candidate {news}",
+        CANDIDATE_ACTOR,
+    )
     # An offer needs the recruiter now; other news can wait for the digest.
     alert = alert_news(application, "heard_back", news, urgent=outcome == "offer")
     replan(application, firm_policy())
@@ -77,7 +86,7 @@ def report_heard_back(application: Application, outcome: str) -> None:
 
 def report_deadline(application: Application, deadline: date) -> None:
     """The employer told the candidate when they will decide: re-plan the check-in."""
-    set_decision_deadline(application, deadline, "candidate")
+    set_decision_deadline(application, deadline, "candidate", CANDIDATE_ACTOR)
     replan(application, firm_policy())
     _answer(application, REPORT_RECEIVED)
 
@@ -92,7 +101,11 @@ def mark_step_done(application: Application, touchpoint_id: int) -> bool:
     touchpoint.status = TouchpointStatus.DONE
     touchpoint.reason = "the candidate marked it done"
     add_to_timeline(
-        application.id, TimelineKind.DONE, touchpoint, "the candidate marked it done"
+        application.id,
+        TimelineKind.DONE,
+        touchpoint,
+        "the candidate marked it done",
+        CANDIDATE_ACTOR,
     )
     replan(application, firm_policy())
     db.session.commit()
@@ -100,23 +113,29 @@ def mark_step_done(application: Application, touchpoint_id: int) -> bool:
 
 
 def pause(
-    application: Application, until: datetime | None, who: str = "candidate"
+    application: Application, until: datetime | None, actor: Actor = CANDIDATE_ACTOR
 ) -> None:
     """Hold this application's coaching, until a date or until resumed."""
     application.paused_at, application.paused_until = clock.now(), until
     detail = (
         f"paused until {until.date().isoformat()}" if until else "paused until resumed"
     )
-    add_to_timeline(application.id, TimelineKind.PAUSED, None, f"the {who} {detail}")
+    add_to_timeline(
+        application.id, TimelineKind.PAUSED, None, f"{actor.noun} {detail}", actor
+    )
     replan(application, firm_policy())
     db.session.commit()
 
 
-def resume(application: Application, who: str = "candidate") -> None:
+def resume(application: Application, actor: Actor = CANDIDATE_ACTOR) -> None:
     """Take up the coaching again; steps now too late are skipped, not sent."""
     application.paused_at = application.paused_until = None
     add_to_timeline(
-        application.id, TimelineKind.RESUMED, None, f"the {who} resumed coaching"
+        application.id,
+        TimelineKind.RESUMED,
+        None,
+        f"{actor.noun} resumed coaching",
+        actor,
     )
     replan(application, firm_policy())
     db.session.commit()
@@ -131,6 +150,7 @@ def stop_application(application: Application, how: str) -> None:
             TimelineKind.STOPPED,
             None,
             f"the candidate stopped emails for this application ({how})",
+            CANDIDATE_ACTOR,
         )
         alert_news(
             application,
@@ -152,6 +172,7 @@ def stop_everything(candidate: Candidate, how: str) -> None:
                 TimelineKind.STOPPED,
                 None,
                 f"the candidate opted out of all emails ({how})",
+                CANDIDATE_ACTOR,
             )
             alert_news(
                 application,

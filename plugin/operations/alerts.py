@@ -2,12 +2,13 @@
 
 A competing offer is urgent: the recruiter of the application, and the recruiters of
 the candidate's other open applications, hear at once. Other news (heard back,
-opt-outs) waits for the morning digest unless it is urgent too.
+opt-outs) waits for the morning digest unless it is urgent too. A disabled recruiter
+hears nothing: their applications count as unassigned.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from plugin import clock
 from plugin.extensions import db
@@ -19,17 +20,21 @@ from plugin.models import (
     Application,
     ApplicationStatus,
     CompetingOffer,
+    Recruiter,
 )
+from plugin.operations.accounts import disabled_staff_emails, is_disabled_recruiter
 
 
 def alert_competing_offer(offer: CompetingOffer) -> list[Alert]:
     """One urgent alert per recruiter of the candidate's open applications."""
     reported_on = offer.application
     open_applications = db.session.scalars(
-        select(Application).where(
+        select(Application)
+        .join(Recruiter, Application.recruiter_id == Recruiter.id)
+        .where(
             Application.candidate_id == reported_on.candidate_id,
             Application.status == ApplicationStatus.ACTIVE,
-            Application.recruiter_id.is_not(None),
+            func.lower(Recruiter.email).not_in(disabled_staff_emails()),
         )
     ).all()
     by_recruiter: dict[int, Application] = {}
@@ -54,7 +59,8 @@ def alert_news(
     application: Application, kind: str, detail: str, urgent: bool
 ) -> Alert | None:
     """Tell the application's recruiter: now if urgent, else in the next digest."""
-    if application.recruiter_id is None:
+    recruiter = application.recruiter
+    if recruiter is None or is_disabled_recruiter(recruiter):
         return None
     alert = Alert(
         recruiter_id=application.recruiter_id,

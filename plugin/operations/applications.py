@@ -29,7 +29,7 @@ from plugin.models import (
     TouchpointStatus,
     User,
 )
-from plugin.operations.accounts import visible_applications
+from plugin.operations.accounts import disabled_staff_emails, visible_applications
 
 PAGE_SIZE = 25
 # "any" lists every state; the others are an application's status.
@@ -88,7 +88,7 @@ def application_rows(user: User) -> list[dict[str, Any]]:
         .unique()
         .all()
     )
-    return _rows(found)
+    return _rows(found, user)
 
 
 def search_applications(user: User, search: Search) -> SearchResults:
@@ -115,7 +115,7 @@ def search_applications(user: User, search: Search) -> SearchResults:
         .unique()
         .all()
     )
-    return SearchResults(_rows(found), total or 0, page, pages)
+    return SearchResults(_rows(found, user), total or 0, page, pages)
 
 
 def recruiters_for_filter() -> list[Recruiter]:
@@ -185,9 +185,13 @@ def _joined(query: Select[tuple[Application]]) -> Select[tuple[Application]]:
     return query.join(Candidate, Application.candidate_id == Candidate.id)
 
 
-def _rows(found: Any) -> list[dict[str, Any]]:
+def _rows(found: Any, user: User) -> list[dict[str, Any]]:
     next_steps = _next_steps([a.id for a in found])
     now = clock.now()
+    # Only admins see other recruiters' applications, so only they need to know.
+    disabled = (
+        set(db.session.scalars(disabled_staff_emails())) if user.is_admin else set()
+    )
     return [
         {
             "application": a,
@@ -196,6 +200,8 @@ def _rows(found: Any) -> list[dict[str, Any]]:
             "role_label": a.role_label,
             "status": a.status,
             "recruiter": a.recruiter.email if a.recruiter else None,
+            # Nobody looks after it: admins see these as unassigned.
+            "unassigned": a.recruiter is None or a.recruiter.email.lower() in disabled,
             "paused": a.is_paused(now),
             "heard_back": a.heard_back_at is not None,
             "next_step": next_steps.get(a.id, (None, None))[0],

@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import contains_eager
 
 from plugin.config import firm_policy
@@ -33,6 +33,7 @@ from plugin.models import (
     Recruiter,
     Touchpoint,
 )
+from plugin.operations.accounts import disabled_staff_emails, is_enabled_admin
 
 SECTIONS = (
     ("offers", "Competing offers"),
@@ -41,6 +42,8 @@ SECTIONS = (
     ("check_ins", "Check-ins sent since the last digest"),
     ("interviews", "Today's interviews"),
     ("news", "News from candidates"),
+    # Only in an admin's digest: nobody else looks after these.
+    ("unassigned", "Unassigned: no recruiter, or theirs is disabled"),
 )
 
 
@@ -92,7 +95,8 @@ def recruiters_due_a_digest(
     or a pending one due a retry and not queued lately (marked as queued now)."""
     send_at: time = firm_policy().digest.send_at
     due = []
-    for recruiter in db.session.scalars(select(Recruiter)):
+    enabled = func.lower(Recruiter.email).not_in(disabled_staff_emails())
+    for recruiter in db.session.scalars(select(Recruiter).where(enabled)):
         local = at.astimezone(recruiter_zone(recruiter))
         if local.time() >= send_at:
             due.append((recruiter.id, local.date()))
@@ -125,6 +129,8 @@ def build_digest(recruiter: Recruiter, at: datetime) -> DigestContent:
     content.sections["check_ins"] = _check_ins(recruiter.id, at)
     content.sections["interviews"] = _interviews(recruiter.id, today, zone)
     content.sections["news"], content.news_alert_ids = _news(recruiter.id)
+    if is_enabled_admin(recruiter):
+        content.sections["unassigned"] = _unassigned()
     return content
 
 
@@ -278,6 +284,29 @@ def _news(recruiter_id: int) -> tuple[list[DigestItem], list[int]]:
     ).all()
     return [_item(a, alert.detail or alert.kind) for alert, a in rows], [
         alert.id for alert, _ in rows
+    ]
+
+
+def _unassigned() -> list[DigestItem]:
+    """Open applications with no recruiter, or one who is disabled."""
+    rows = db.session.execute(
+        select(Application, Recruiter.email)
+        .join(Application.candidate)
+        .outerjoin(Recruiter, Application.recruiter_id == Recruiter.id)
+        .options(contains_eager(Application.candidate))
+        .where(
+            Application.status == ApplicationStatus.ACTIVE,
+            Application.heard_back_at.is_(None),
+            or_(
+                Application.recruiter_id.is_(None),
+                func.lower(Recruiter.email).in_(disabled_staff_emails()),
+            ),
+        )
+        .order_by(Application.id)
+    ).all()
+    return [
+        _item(a, f"recruiter {email} is disabled" if email else "no recruiter")
+        for a, email in rows
     ]
 
 

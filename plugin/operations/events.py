@@ -18,6 +18,7 @@ from plugin.cadence.plan import plan_cadence
 from plugin.config import firm_policy
 from plugin.extensions import db
 from plugin.models import (
+    ATS_ACTOR,
     Application,
     ApplicationStatus,
     Candidate,
@@ -89,6 +90,10 @@ def _apply_decision(application: Application, kind: str, stamp: datetime) -> boo
         application.decided_at = None
     elif application.is_active or application.decided_at is None:
         application.decided_at = stamp
+    if application.status != status:
+        db.session.flush()  # a new application needs its id for the timeline
+        detail = f"status set to {status.replace('_', ' ')}"
+        add_to_timeline(application.id, TimelineKind.DECISION, None, detail, ATS_ACTOR)
     application.status = status
     return undone
 
@@ -123,7 +128,11 @@ def skip_missed_steps(application: Application) -> None:
         )
         db.session.flush()
         add_to_timeline(
-            application.id, TimelineKind.SKIPPED, touchpoint, MISSED_WHILE_DECIDED
+            application.id,
+            TimelineKind.SKIPPED,
+            touchpoint,
+            MISSED_WHILE_DECIDED,
+            ATS_ACTOR,
         )
 
 
@@ -178,10 +187,25 @@ def _upsert_application(
         )
     if "decision_deadline" in fields:
         db.session.flush()  # a new application needs its id for the timeline
-        set_decision_deadline(application, fields["decision_deadline"], "ATS")
+        set_decision_deadline(
+            application, fields["decision_deadline"], "ATS", ATS_ACTOR
+        )
     if "recruiter" in fields:
-        application.recruiter = _recruiter(fields["recruiter"])
+        _assign(application, _recruiter(fields["recruiter"]))
     return application
+
+
+def _assign(application: Application, recruiter: Recruiter | None) -> None:
+    """Set the recruiter; a change on a known application goes on its timeline."""
+    before = application.recruiter
+    application.recruiter = recruiter
+    # A new application has no earlier recruiter to move from.
+    if application.source_updated_at is None or before is recruiter:
+        return
+    detail = (
+        f"moved to recruiter {recruiter.email}" if recruiter else "recruiter removed"
+    )
+    add_to_timeline(application.id, TimelineKind.REASSIGNED, None, detail, ATS_ACTOR)
 
 
 def _cleared_manager() -> dict[str, None]:

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from plugin import clock
 from plugin.extensions import db
-from plugin.models import EmailStatus, OutboundEmail, TimelineKind, TouchpointStatus
+from plugin.models import (
+    Actor,
+    EmailStatus,
+    OutboundEmail,
+    TimelineKind,
+    TouchpointStatus,
+)
 from plugin.operations.planning import add_to_timeline
 
 
-def settle_unknown(email: OutboundEmail, delivered: bool) -> None:
-    """Record what the mail logs show about an "unknown" email; commit."""
+def settle_unknown(email: OutboundEmail, delivered: bool, actor: Actor) -> None:
+    """Record what the mail logs show about an "unknown" email, and who said; commit."""
     if delivered:
         email.status, email.sent_at = EmailStatus.SENT, email.sending_started_at
         if email.touchpoint is not None:
@@ -24,6 +30,6 @@ def settle_unknown(email: OutboundEmail, delivered: bool) -> None:
         )
         detail = "found not delivered; it will be tried again"
     add_to_timeline(
-        email.application_id, TimelineKind.RESOLVED, email.touchpoint, detail
+        email.application_id, TimelineKind.RESOLVED, email.touchpoint, detail, actor
     )
     db.session.commit()

@@ -16,6 +16,7 @@ from plugin.cadence.steps import ApplicationFacts, DoneStep, InterviewFacts, Pla
 from plugin.config.policy import Policy
 from plugin.extensions import db
 from plugin.models import (
+    Actor,
     Application,
     EmailStatus,
     OutboundEmail,
@@ -165,9 +166,13 @@ def _record_new_skips(
 
 
 def add_to_timeline(
-    application_id: int, kind: TimelineKind, touchpoint: Touchpoint | None, detail: str
+    application_id: int,
+    kind: TimelineKind,
+    touchpoint: Touchpoint | None,
+    detail: str,
+    actor: Actor | None = None,
 ) -> None:
-    """Add one line to the application's timeline."""
+    """Add one line to the application's timeline; `actor` is who acted, if not us."""
     db.session.add(
         TimelineEntry(
             application_id=application_id,
@@ -176,6 +181,8 @@ def add_to_timeline(
             step=touchpoint.step if touchpoint else None,
             slot=touchpoint.slot if touchpoint else None,
             detail=detail,
+            actor_kind=actor.kind if actor else None,
+            actor_user_id=actor.user_id if actor else None,
         )
     )
 
@@ -185,7 +192,10 @@ class DeadlineOutOfRange(ValueError):
 
 
 def set_decision_deadline(
-    application: Application, deadline: date | None, source: str
+    application: Application,
+    deadline: date | None,
+    source: str,
+    actor: Actor | None = None,
 ) -> None:
     """Record a newly stated deadline (most recent wins, from any source).
 
@@ -205,7 +215,7 @@ def set_decision_deadline(
         if deadline
         else f"decision deadline cleared by the {source}"
     )
-    add_to_timeline(application.id, TimelineKind.DEADLINE, None, detail)
+    add_to_timeline(application.id, TimelineKind.DEADLINE, None, detail, actor)
 
 
 def last_coaching_at(candidate_id: int, excluding_email_id: int) -> datetime | None:

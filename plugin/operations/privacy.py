@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 from plugin import clock
 from plugin.extensions import db, rows_changed
 from plugin.models import (
+    Actor,
     Application,
     Candidate,
     CompetingOffer,
@@ -19,7 +20,7 @@ from plugin.models import (
 from plugin.operations.planning import add_to_timeline
 
 
-def forget_candidate(candidate: Candidate) -> None:
+def forget_candidate(candidate: Candidate, actor: Actor) -> None:
     """Erase name, email and message bodies; keep anonymous counts. Idempotent."""
     application_ids = list(
         db.session.scalars(select(Application.id).filter_by(candidate_id=candidate.id))
@@ -51,6 +52,7 @@ def forget_candidate(candidate: Candidate) -> None:
             TimelineKind.ERASED,
             None,
             "the candidate's personal data was erased",
+            actor,
         )
     db.session.commit()
 

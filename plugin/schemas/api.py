@@ -70,6 +70,9 @@ class ApplicationSummary(Schema):
     candidate = fields.String()
     role = fields.String()
     recruiter = fields.String(allow_none=True)
+    unassigned = fields.Boolean(
+        metadata={"description": "No recruiter, or the recruiter is disabled."}
+    )
     paused = fields.Boolean()
     heard_back = fields.Boolean()
     next_step = fields.String(allow_none=True)
@@ -96,6 +99,13 @@ class TimelineRow(Schema):
     step = fields.String(allow_none=True)
     slot = fields.String(allow_none=True)
     detail = fields.String()
+    actor_kind = fields.String(
+        allow_none=True,
+        metadata={"description": "recruiter, admin, candidate, ats or operator"},
+    )
+    actor = fields.String(
+        allow_none=True, metadata={"description": 'Who acted: "by Dana Reyes (admin)"'}
+    )
 
 
 class ApplicationDetail(Schema):

@@ -15,7 +15,7 @@ from flask import Response, abort, g, request
 from plugin import clock
 from plugin.config import firm_policy
 from plugin.extensions import db
-from plugin.models import Application, User
+from plugin.models import Actor, Application, User
 from plugin.models.zones import zone_of
 from plugin.operations import actions
 from plugin.operations.accounts import (
@@ -55,7 +55,7 @@ bp = ApiBlueprint(
 # What each refusal means; every one comes in the error shape.
 REFUSALS = {
     400: "The body is not JSON.",
-    401: "No valid bearer token.",
+    401: "No valid bearer token, or its user is disabled.",
     403: "The token is not an admin's.",
     404: "No such application for this user.",
     422: "The body breaks the schema; `fields` names each field at fault.",
@@ -90,6 +90,13 @@ def authenticate() -> Answer | None:
             "A valid bearer token is required.",
             {"Authorization": ["Missing or unknown token."]},
         )
+    if user.is_disabled:
+        return error_response(
+            401,
+            "user_disabled",
+            "The token's user is disabled; an operator can enable them.",
+            {"Authorization": ["The token's user is disabled."]},
+        )
     g.api_user = user
     return None
 
@@ -121,7 +128,7 @@ def pause(data: dict[str, Any], application_id: int) -> dict[str, Any]:
     until = None
     if data["until"] is not None:
         until = datetime.combine(data["until"], time(0), zone_of(found, firm_policy()))
-    actions.pause(found, until, who="recruiter")
+    actions.pause(found, until, Actor.staff(_user()))
     return preview_application(found)
 
 
@@ -131,7 +138,7 @@ def pause(data: dict[str, Any], application_id: int) -> dict[str, Any]:
 def resume(application_id: int) -> dict[str, Any]:
     """Resume the cadence."""
     found = _visible(application_id)
-    actions.resume(found, who="recruiter")
+    actions.resume(found, Actor.staff(_user()))
     return preview_application(found)
 
 
@@ -142,7 +149,9 @@ def resume(application_id: int) -> dict[str, Any]:
 def put_deadline(data: dict[str, Any], application_id: int) -> dict[str, Any]:
     """Set or clear (with null) the employer's decision deadline."""
     found = _visible(application_id)
-    set_decision_deadline(found, data["decision_deadline"], "recruiter")
+    set_decision_deadline(
+        found, data["decision_deadline"], "recruiter", Actor.staff(_user())
+    )
     replan(found, firm_policy())
     db.session.commit()
     return preview_application(found)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from plugin.extensions.queues import MAIL_QUEUE, SEND_LOGIN_EMAIL, enqueue
 from plugin.mail.messages import job_timeout
 from plugin.operations.accounts import find_user, new_login_link, use_login_link
-from plugin.views.common import Page, clear_session
+from plugin.views.common import Page, clear_session, start_session
 from plugin.views.forms import ConfirmForm, LoginForm
 
 bp = Blueprint("auth", __name__)
@@ -48,8 +48,7 @@ def finish_login(token: str) -> Page:
     user = use_login_link(token) if ConfirmForm().validate_on_submit() else None
     if user is None:
         return render_template("dashboard/login_failed.html"), 400
-    clear_session()
-    session["user_id"] = user.id
+    start_session(user)
     return redirect(url_for("dashboard.applications"), code=303)
 
 

@@ -81,9 +81,24 @@ def current_user() -> User | None:
     """The user of this browser session, if signed in and allowed."""
     if "user" not in g:
         user_id = session.get("user_id")
-        g.user = db.session.get(User, user_id) if isinstance(user_id, int) else None
-    user: User | None = g.user
-    return user
+        user = db.session.get(User, user_id) if isinstance(user_id, int) else None
+        g.user = user if user is not None and session_is_live(user) else None
+    found: User | None = g.user
+    return found
+
+
+def start_session(user: User) -> None:
+    """Sign the browser in as `user`, as of the user's current session version."""
+    clear_session()
+    session["user_id"] = user.id
+    session["session_version"] = user.session_version
+
+
+def session_is_live(user: User) -> bool:
+    """False once the user is disabled or their sessions were revoked since."""
+    # Sessions from before versions existed carry none: they count as version 0.
+    started_as = session.get("session_version", 0)
+    return not user.is_disabled and started_as == user.session_version
 
 
 def signed_in_user() -> User:

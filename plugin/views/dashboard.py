@@ -25,6 +25,7 @@ from plugin.config import firm_policy
 from plugin.extensions import db
 from plugin.mail.messages import render_email
 from plugin.models import (
+    Actor,
     Application,
     EmailStatus,
     OutboundEmail,
@@ -199,7 +200,7 @@ def pause(application_id: int) -> BaseResponse:
         until = datetime.combine(
             form.until.data, time(0), zone_of(found, firm_policy())
         )
-    actions.pause(found, until, who="recruiter")
+    actions.pause(found, until, Actor.staff(signed_in_user()))
     flash("Paused.", "success")
     return _back(found)
 
@@ -211,7 +212,7 @@ def resume(application_id: int) -> BaseResponse:
     found = _visible(application_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    actions.resume(found, who="recruiter")
+    actions.resume(found, Actor.staff(signed_in_user()))
     flash("Resumed.", "success")
     return _back(found)
 
@@ -224,7 +225,9 @@ def deadline(application_id: int) -> BaseResponse:
     form = DeadlineForm()
     if not form.validate_on_submit():
         abort(400)
-    set_decision_deadline(found, form.decision_deadline.data, "recruiter")
+    set_decision_deadline(
+        found, form.decision_deadline.data, "recruiter", Actor.staff(signed_in_user())
+    )
     replan(found, firm_policy())
     db.session.commit()
     flash("Deadline saved; the check-in follows it.", "success")
@@ -248,7 +251,8 @@ def reassign(application_id: int) -> BaseResponse:
         found.id,
         TimelineKind.REASSIGNED,
         None,
-        f"moved to recruiter {email} by an admin",
+        f"moved to recruiter {email}",
+        Actor.staff(user),
     )
     db.session.commit()
     flash(f"Moved to {email}.", "success")
@@ -266,7 +270,7 @@ def resolve(email_id: int) -> BaseResponse:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     delivered = request.form.get("outcome") == "sent"
-    settle_unknown(email, delivered)
+    settle_unknown(email, delivered, Actor.staff(signed_in_user()))
     flash("Marked as delivered." if delivered else "It will be sent again.", "success")
     return _back(found)
 

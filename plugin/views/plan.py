@@ -18,7 +18,7 @@ from plugin import clock
 from plugin.cadence.steps import Step
 from plugin.config import firm_policy
 from plugin.mail.coaching import role_phrase
-from plugin.models import Application, Touchpoint, TouchpointStatus
+from plugin.models import CANDIDATE_ACTOR, Application, Touchpoint, TouchpointStatus
 from plugin.models.zones import zone_of
 from plugin.operations import actions
 from plugin.operations.planning import touchpoints_of
@@ -168,7 +168,7 @@ def erase(token: str) -> Page:
         return render_template(
             "plan/erase.html", token=token, form=ConfirmForm(), role=_role(application)
         ), 400
-    forget_candidate(application.candidate)
+    forget_candidate(application.candidate, CANDIDATE_ACTOR)
     return render_template("plan/erased.html"), 200
 
 

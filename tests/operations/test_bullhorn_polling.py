@@ -18,6 +18,7 @@ from plugin.models import (
     TouchpointStatus,
 )
 from plugin.operations import sources
+from plugin.operations.preview import preview_application
 from tests.support.bullhorn_fixtures import (
     poll,
     seeded_bullhorn,
@@ -333,3 +334,27 @@ def test_a_garbled_batch_is_skipped_and_polling_goes_on(bullhorn, app, db, run_j
 
     assert (garbled.stored, after.stored) == (0, 1)
     assert state_row().connection == "connected"
+
+
+def test_a_placement_shows_on_the_timeline_as_from_bullhorn(
+    bullhorn, app, db, run_jobs
+):
+    _connected(bullhorn, run_jobs)
+    bullhorn.add(
+        "Placement",
+        {
+            "id": 701,
+            "dateAdded": ms(NOW),
+            "candidate": {"id": 881},
+            "jobOrder": {"id": 5521},
+        },
+    )
+    bullhorn.publish("Placement", 701, "INSERTED")
+
+    _poll_and_process(run_jobs, NOW + timedelta(minutes=1))
+
+    timeline = preview_application(the_application())["timeline"]
+    decisions = [row for row in timeline if row["kind"] == "decision"]
+    assert [(r["detail"], r["actor_kind"], r["actor"]) for r in decisions] == [
+        ("status set to hired", "ats", "from Bullhorn")
+    ]

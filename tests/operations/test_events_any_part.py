@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from plugin import clock
 from plugin.models import (
+    OPERATOR_ACTOR,
     Application,
     ApplicationStatus,
     Candidate,
@@ -143,7 +144,7 @@ def test_an_older_reopen_does_not_undo_a_newer_decision(db, deliver):
 
 def test_an_event_for_an_erased_candidate_is_ignored_with_its_reason(db, deliver):
     deliver(event())
-    forget_candidate(the(db, Candidate))
+    forget_candidate(the(db, Candidate), OPERATOR_ACTOR)
 
     row = deliver(
         event(
