@@ -122,7 +122,7 @@ def test_admins_see_a_disabled_recruiters_applications_as_unassigned(
     operator(db, runner, "disable", SAM)
     sign_in(client, smtp, BOSS, admin=True, run_jobs=run_jobs)
 
-    page = html.unescape(client.get("/dashboard").text)
+    page = html.unescape(client.get("/dashboard/applications").text)
     rows = client.get("/api/applications", headers={}).status_code
 
     assert f"Unassigned ({SAM} is disabled)" in page
