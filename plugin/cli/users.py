@@ -9,8 +9,9 @@ from sqlalchemy import select
 from plugin.config import firm_policy
 from plugin.config.policy import chat_url_allowed
 from plugin.extensions import db
-from plugin.models import Recruiter
+from plugin.models import DigestFrequency, Recruiter
 from plugin.operations.accounts import create_user, find_user, new_api_token
+from plugin.operations.digest import set_digest_frequency
 
 
 @click.group("users")
@@ -69,3 +70,23 @@ def set_chat(email: str, webhook_url: str) -> None:
     recruiter.chat_webhook_url = webhook_url
     db.session.commit()
     click.echo(f"Alerts for {recruiter.email} now go to chat too.")
+
+
+@users_group.command("set-digest")
+@click.argument("email")
+@click.argument("frequency")
+@with_appcontext
+def set_digest(email: str, frequency: str) -> None:
+    """Send a recruiter's digest every morning (daily) or on Mondays (weekly)."""
+    choice = frequency.strip().lower()
+    if choice not in set(DigestFrequency):
+        raise click.ClickException(
+            f"FREQUENCY must be daily or weekly, not {frequency!r}"
+        )
+    recruiter = db.session.scalars(
+        select(Recruiter).filter_by(email=email.strip().lower())
+    ).one_or_none()
+    if recruiter is None:
+        raise click.ClickException(f"no recruiter with the email {email}")
+    set_digest_frequency(recruiter, choice)
+    click.echo(f"{recruiter.email} now gets a {choice} digest.")
