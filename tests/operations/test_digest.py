@@ -137,6 +137,7 @@ def test_exactly_one_digest_per_recruiter_per_day(db, smtp, post_event, run_jobs
     assert len(digests) == 1
     assert db.session.scalar(select(func.count()).select_from(Digest)) == 1
     body = text_part(digests[0])
+    assert body.startswith("Good morning Sam. Here is who needs you today")
     assert body.index("Competing offers") < body.index("Employer decisions overdue")
 
 
@@ -221,3 +222,10 @@ def test_digest_and_dashboard_cost_the_same_queries_for_3_or_30_applications(
     assert small == large
     assert large[0] <= 10 and large[1] <= 3
     assert db.session.scalar(select(func.count()).select_from(OutboundEmail)) > 0
+
+
+def test_the_greeting_uses_the_first_name_or_none():
+    assert Recruiter(name="Sam Rivera").first_name == "Sam"
+    assert Recruiter(name="  Zoë  ").first_name == "Zoë"
+    assert Recruiter(name=None).first_name is None
+    assert Recruiter(name=" ").first_name is None
