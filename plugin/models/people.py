@@ -77,5 +77,12 @@ class Candidate(db.Model):  # type: ignore[name-defined]
     @property
     def display_name(self) -> str:
         """First and last name as known, else a neutral label with our id."""
-        name = " ".join(part for part in (self.first_name, self.last_name) if part)
-        return name or f"Candidate {self.id}"
+        return candidate_display_name(self.id, self.first_name, self.last_name)
+
+
+def candidate_display_name(
+    candidate_id: int, first_name: str | None, last_name: str | None
+) -> str:
+    """A candidate's name from its columns, for lists that read columns, not rows."""
+    name = " ".join(part for part in (first_name, last_name) if part)
+    return name or f"Candidate {candidate_id}"

@@ -1,42 +1,29 @@
 """The recruiter's digest: who needs action, each application once, most urgent first.
 
-The queries find every reason an application could be listed (findings); the rules in
+`digest_findings` finds every reason an application could be listed; the rules in
 `digest_rules` keep what is new, changed or due a reminder. Building one costs a fixed
 number of queries, however many applications the recruiter has (a test counts them).
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, func, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy import func, select
 
 from plugin.config import firm_policy
 from plugin.extensions import db
-from plugin.mail.coaching import role_phrase
 from plugin.mail.links import external_url
 from plugin.models import (
-    Alert,
-    AlertStatus,
-    Application,
-    ApplicationStatus,
-    Candidate,
-    CompetingOffer,
     Digest,
     DigestFrequency,
     DigestMention,
     DigestStatus,
-    EmailStatus,
-    Interview,
-    InterviewStatus,
-    OutboundEmail,
     Recruiter,
 )
+from plugin.operations.digest_findings import Scope, Who, find_everything
 from plugin.operations.digest_rules import (
     SECTION_TITLES,
     Choice,
@@ -47,10 +34,8 @@ from plugin.operations.digest_rules import (
 )
 
 SECTIONS = tuple((reason.value, SECTION_TITLES[reason]) for reason in Reason)
-WEEKLY_ON = (
-    0  # a weekly digest comes on Mondays (date.weekday()), in the recruiter's zone
-)
-FACTS_LENGTH = 300  # DigestMention.facts
+# A weekly digest comes on Mondays (date.weekday() 0), in the recruiter's zone.
+WEEKLY_ON = 0
 
 
 @dataclass(frozen=True)
@@ -88,25 +73,6 @@ class DigestContent:
             for key, title in SECTIONS
             if self.sections.get(key)
         ]
-
-
-class _Findings:
-    """Findings as the queries find them, one per application and reason."""
-
-    def __init__(self) -> None:
-        self.applications: dict[int, Application] = {}
-        self.found: dict[tuple[int, Reason], Finding] = {}
-
-    def add(
-        self, application: Application, reason: Reason, facts: str, detail: str
-    ) -> None:
-        """Note a reason; a second one for the same application and reason joins it."""
-        self.applications[application.id] = application
-        key = (application.id, reason)
-        if key in self.found:
-            earlier = self.found[key]
-            facts, detail = f"{earlier.facts},{facts}", f"{earlier.detail}; {detail}"
-        self.found[key] = Finding(application.id, reason, _short(facts), detail)
 
 
 def recruiter_zone(recruiter: Recruiter | None) -> tzinfo:
@@ -163,20 +129,21 @@ def build_digest(recruiter: Recruiter, at: datetime) -> DigestContent:
     today = at.astimezone(zone).date()
     content = DigestContent(recruiter.id, today, zone, weekly=is_weekly(recruiter))
     period = timedelta(days=7 if content.weekly else 1)
-    findings = _Findings()
-    open_applications = _open_applications(recruiter.id)
-    _offers(findings, recruiter.id, today, open_applications)
-    _standing(findings, open_applications, at, zone)
+    policy = firm_policy().digest
     since = _last_digest_or(recruiter.id, at - period)
-    _sent_steps(findings, recruiter.id, since, zone)
-    _interviews(findings, recruiter.id, today, period, zone)
-    content.news_alert_ids = _news(findings, recruiter.id)
-    last_shown = _last_shown(recruiter.id, set(findings.applications))
-    repeat_after = firm_policy().digest.repeat_unchanged_after_days
+    findings = find_everything(
+        Scope(recruiter.id, at, zone, period, since, policy.no_news_days)
+    )
+    content.news_alert_ids = findings.news_alert_ids
+    # Older mentions cannot hold anything back: a standing reason is due again by
+    # then, and events come from windows no longer than the period.
+    repeat_after = policy.repeat_unchanged_after_days
+    horizon = today - timedelta(days=max(repeat_after, 7))
+    last_shown = _last_shown(recruiter.id, horizon)
     for choice in choose(findings.found.values(), last_shown, today, repeat_after):
-        application = findings.applications[choice.primary.application_id]
+        who = findings.who[choice.primary.application_id]
         key = choice.primary.reason.value
-        content.sections.setdefault(key, []).append(_item(application, choice))
+        content.sections.setdefault(key, []).append(_item(who, choice))
         content.told.extend(choice.findings)
     return content
 
@@ -205,139 +172,14 @@ def remember_told(content: DigestContent) -> None:
         db.session.add(mention)
 
 
-@dataclass(frozen=True)
-class _OpenApplication:
-    application: Application
-    # When the cadence ended for good: the candidate stopped emails, or was told to
-    # move on (and no interview came after). Standing reasons end there too.
-    ended_at: datetime | None
-
-
-def _open_applications(recruiter_id: int) -> dict[int, _OpenApplication]:
-    moved_on_at = (
-        select(func.max(OutboundEmail.sent_at))
-        .where(
-            OutboundEmail.application_id == Application.id,
-            OutboundEmail.template == "move_on",
-            OutboundEmail.status == EmailStatus.SENT,
-        )
-        .scalar_subquery()
-    )
-    latest_interview = (
-        select(func.max(Interview.starts_at))
-        .where(
-            Interview.application_id == Application.id,
-            Interview.status != InterviewStatus.CANCELLED,
-        )
-        .scalar_subquery()
-    )
-    rows = db.session.execute(
-        _with_candidate(select(Application, moved_on_at, latest_interview))
-        .where(
-            Application.recruiter_id == recruiter_id,
-            Application.status == ApplicationStatus.ACTIVE,
-            Application.heard_back_at.is_(None),
-        )
-        .order_by(Application.decision_deadline, Application.id)
-    ).all()
-    return {
-        a.id: _OpenApplication(a, _ended_at(a, moved_on, latest))
-        for a, moved_on, latest in rows
-    }
-
-
-def _ended_at(
-    application: Application, moved_on: datetime | None, latest: datetime | None
-) -> datetime | None:
-    ends = [application.emails_stopped_at, application.candidate.opted_out_at]
-    if moved_on is not None and (latest is None or latest < moved_on):
-        ends.append(moved_on)
-    known = [end for end in ends if end is not None]
-    return min(known) if known else None
-
-
-def _with_candidate(query: Select[Any]) -> Select[Any]:
-    return query.join(Application.candidate).options(
-        contains_eager(Application.candidate)
-    )
-
-
-def _item(application: Application, choice: Choice) -> DigestItem:
-    candidate: Candidate = application.candidate
+def _item(who: Who, choice: Choice) -> DigestItem:
     return DigestItem(
-        application.id,
-        candidate.display_name,
-        role_phrase(application.job_title, application.employer_name),
+        who.application_id,
+        who.candidate,
+        who.role,
         choice.detail,
-        external_url("dashboard.application", application_id=application.id),
+        external_url("dashboard.application", application_id=who.application_id),
     )
-
-
-def _offers(
-    findings: _Findings,
-    recruiter_id: int,
-    today: date,
-    open_applications: dict[int, _OpenApplication],
-) -> None:
-    offers = db.session.scalars(
-        select(CompetingOffer)
-        .join(Application, CompetingOffer.application_id == Application.id)
-        .where(
-            Application.recruiter_id == recruiter_id,
-            CompetingOffer.offer_deadline >= today,
-        )
-        .order_by(CompetingOffer.offer_deadline, CompetingOffer.id)
-    ).all()
-    for offer in offers:
-        known = open_applications.get(offer.application_id)
-        if known is None or _after_the_end(known, offer.reported_at):
-            continue
-        employer = f" from {offer.employer_name}" if offer.employer_name else ""
-        findings.add(
-            known.application,
-            Reason.OFFER,
-            f"{offer.id}@{offer.offer_deadline}",
-            f"offer{employer} ends {offer.offer_deadline:%a %d %b} "
-            f"({_days_left(offer.offer_deadline, today)})",
-        )
-
-
-def _after_the_end(known: _OpenApplication, reported_at: datetime) -> bool:
-    """True for an offer reported before the cadence ended: old news since then."""
-    return known.ended_at is not None and reported_at <= known.ended_at
-
-
-def _standing(
-    findings: _Findings,
-    open_applications: dict[int, _OpenApplication],
-    at: datetime,
-    zone: tzinfo,
-) -> None:
-    today = at.astimezone(zone).date()
-    quiet_since = at - timedelta(days=firm_policy().digest.no_news_days)
-    for known in open_applications.values():
-        if known.ended_at is not None:
-            continue  # told once when it ended; nothing standing after that
-        application = known.application
-        deadline = application.decision_deadline
-        if deadline is not None and deadline < today:
-            findings.add(
-                application,
-                Reason.OVERDUE,
-                deadline.isoformat(),
-                f"decision was due {deadline:%a %d %b} "
-                f"({_count((today - deadline).days, 'day')} ago)",
-            )
-        last_news = application.source_updated_at
-        if last_news is not None and last_news < quiet_since:
-            findings.add(
-                application,
-                Reason.NO_NEWS,
-                last_news.isoformat(),
-                f"nothing from the employer since "
-                f"{last_news.astimezone(zone):%a %d %b} "
-                f"({_count((at - last_news).days, 'day')})",
-            )
 
 
 def _last_digest_or(recruiter_id: int, default: datetime) -> datetime:
@@ -351,114 +193,19 @@ def _last_digest_or(recruiter_id: int, default: datetime) -> datetime:
     return last or default
 
 
-def _sent_steps(
-    findings: _Findings, recruiter_id: int, since: datetime, zone: tzinfo
-) -> None:
-    """Check-ins and move-ons sent since the last digest: told once."""
-    rows = db.session.execute(
-        _with_candidate(
-            select(Application, OutboundEmail.id, OutboundEmail.template)
-            .add_columns(OutboundEmail.sent_at)
-            .join(OutboundEmail, OutboundEmail.application_id == Application.id)
-        )
-        .where(
-            Application.recruiter_id == recruiter_id,
-            OutboundEmail.template.in_(("check_in", "move_on")),
-            OutboundEmail.status == EmailStatus.SENT,
-            OutboundEmail.sent_at > since,
-        )
-        .order_by(OutboundEmail.sent_at, OutboundEmail.id)
-    ).all()
-    for application, email_id, template, sent_at in rows:
-        day = f"{sent_at.astimezone(zone):%a %d %b}"
-        if template == "check_in":
-            detail, reason = f"check-in sent {day}", Reason.CHECK_IN
-        else:
-            detail = f"told to move on {day}: the coaching for this role ended"
-            reason = Reason.MOVED_ON
-        findings.add(application, reason, str(email_id), detail)
-
-
-def _interviews(
-    findings: _Findings,
-    recruiter_id: int,
-    today: date,
-    period: timedelta,
-    zone: tzinfo,
-) -> None:
-    start = datetime.combine(today, time(0), zone)
-    rows = db.session.execute(
-        _with_candidate(
-            select(Application, Interview.id, Interview.starts_at).join(
-                Interview, Interview.application_id == Application.id
-            )
-        )
-        .where(
-            Application.recruiter_id == recruiter_id,
-            Interview.status != InterviewStatus.CANCELLED,
-            Interview.starts_at >= start,
-            Interview.starts_at < start + period,
-        )
-        .order_by(Interview.starts_at, Interview.id)
-    ).all()
-    shape = "%H:%M %Z" if period.days == 1 else "%a %d %b %H:%M %Z"
-    for application, interview_id, starts_at in rows:
-        findings.add(
-            application,
-            Reason.INTERVIEW,
-            str(interview_id),
-            f"interview at {starts_at.astimezone(zone):{shape}}",
-        )
-
-
-def _news(findings: _Findings, recruiter_id: int) -> list[int]:
-    """News from candidates waiting for this digest; their ids, to mark them told."""
-    rows = db.session.execute(
-        _with_candidate(
-            select(Alert, Application).join(
-                Application, Alert.application_id == Application.id
-            )
-        )
-        .where(
-            Alert.recruiter_id == recruiter_id,
-            Alert.urgent.is_(False),
-            Alert.status == AlertStatus.FOR_DIGEST,
-        )
-        .order_by(Alert.created_at, Alert.id)
-    ).all()
-    for alert, application in rows:
-        reason = Reason.STOPPED if alert.kind == "opted_out" else Reason.NEWS
-        findings.add(application, reason, str(alert.id), alert.detail or alert.kind)
-    return [alert.id for alert, _ in rows]
-
-
-def _last_shown(
-    recruiter_id: int, application_ids: set[int]
-) -> dict[tuple[int, str], LastShown]:
-    if not application_ids:
-        return {}
-    mentions = db.session.scalars(
-        select(DigestMention).where(
+def _last_shown(recruiter_id: int, horizon: date) -> dict[tuple[int, str], LastShown]:
+    """What the recruiter was told on or after `horizon`, per application and reason."""
+    mentions = db.session.execute(
+        select(
+            DigestMention.application_id,
+            DigestMention.reason,
+            DigestMention.facts,
+            DigestMention.shown_on,
+        ).where(
             DigestMention.recruiter_id == recruiter_id,
-            DigestMention.application_id.in_(application_ids),
+            DigestMention.shown_on >= horizon,
         )
     )
     return {
         (m.application_id, m.reason): LastShown(m.facts, m.shown_on) for m in mentions
     }
-
-
-def _short(facts: str) -> str:
-    """Facts as stored: as they are, or a hash when too long for the column."""
-    if len(facts) <= FACTS_LENGTH:
-        return facts
-    return "sha256:" + hashlib.sha256(facts.encode()).hexdigest()
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
-
-
-def _days_left(deadline: date, today: date) -> str:
-    left = (deadline - today).days
-    return "today" if left == 0 else f"{_count(left, 'day')} left"
