@@ -130,7 +130,7 @@ def build_digest(recruiter: Recruiter, at: datetime) -> DigestContent:
     content = DigestContent(recruiter.id, today, zone, weekly=is_weekly(recruiter))
     period = timedelta(days=7 if content.weekly else 1)
     policy = firm_policy().digest
-    since = _last_digest_or(recruiter.id, at - period)
+    since = _last_digest_before(recruiter.id, today, at - period)
     findings = find_everything(
         Scope(recruiter.id, at, zone, period, since, policy.no_news_days)
     )
@@ -182,12 +182,16 @@ def _item(who: Who, choice: Choice) -> DigestItem:
     )
 
 
-def _last_digest_or(recruiter_id: int, default: datetime) -> datetime:
-    """When the recruiter's last digest was sent, or `default` before the first."""
+def _last_digest_before(recruiter_id: int, today: date, default: datetime) -> datetime:
+    """When the last digest before today was made, or `default` before the first.
+
+    Not today's own: read again later the same day, a digest covers the same events.
+    """
     last: datetime | None = db.session.scalar(
         select(func.max(Digest.created_at)).where(
             Digest.recruiter_id == recruiter_id,
             Digest.status == DigestStatus.SENT,
+            Digest.local_date < today,
         )
     )
     return last or default

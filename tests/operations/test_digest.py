@@ -110,6 +110,11 @@ def test_a_check_in_is_told_once_and_an_unchanged_item_waits_a_week(
     assert "Employer decisions overdue (1)" in body
     assert "; also check-in sent Tue 01 Dec" in body
     assert "nothing from the employer since Fri 20 Nov (11 days)" in body
+    # Read again the same evening (the dashboard), it says the same.
+    evening = build_digest(sam(db), datetime(2026, 12, 1, 23, 0, tzinfo=UTC))
+    (again,) = evening.sections["overdue"]
+    assert again.detail in body
+    assert "; also check-in sent Tue 01 Dec" in again.detail
     for day in range(2, 8):  # nothing changed: not repeated within the week
         at = datetime(2026, 12, day, 12, 30, tzinfo=UTC)
         assert build_digest(sam(db), at).total == 0
