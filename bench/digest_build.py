@@ -4,8 +4,9 @@
 
 Uses BENCH_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/followup_bench,
 created if missing and rebuilt each run). Loads the rows with COPY: every application
-has a touchpoint plan, a fifth have a competing offer, a tenth are overdue, some sent
-a check-in, some interview today. Times `build_digest` and counts its queries.
+has a touchpoint plan, a fifth have a competing offer, a tenth are overdue (half of
+those already told this week), some sent a check-in or a move-on, some interview
+today. Times `build_digest` and counts its queries.
 Not run in CI.
 """
 
@@ -127,12 +128,37 @@ def _load(url: str, count: int) -> None:
                 for n in range(1, count + 1, 17)
             ),
         )
+        copy_rows(
+            cursor,
+            "outbound_emails (application_id, template, status, attempts, "
+            "next_attempt_at, sent_at, created_at, updated_at)",
+            (
+                f"{n}\tmove_on\tsent\t1\t{NOW}\t{_move_on_sent(n)}\t{NOW}\t{NOW}\n"
+                for n in range(13, count + 1, 13)
+            ),
+        )
+        copy_rows(
+            cursor,
+            "digest_mentions (recruiter_id, application_id, reason, facts, shown_on)",
+            (_mention(n, today) for n in range(10, count + 1, 20)),
+        )
         connection.commit()
         cursor.execute("ANALYZE")
 
 
 def _move_on_status(n: int) -> str:
     return "sent" if n % 13 == 0 else "planned"
+
+
+def _move_on_sent(n: int) -> datetime:
+    # Half the move-ons went out since yesterday's digest: told today, once.
+    return NOW - timedelta(hours=5 if n % 26 == 0 else 72)
+
+
+def _mention(n: int, today: date) -> str:
+    """Half the overdue applications were told three days ago: not repeated today."""
+    deadline = today - timedelta(days=2)
+    return f"1\t{n}\toverdue\t{deadline}\t{today - timedelta(days=3)}\n"
 
 
 def _application(n: int, today: date) -> str:

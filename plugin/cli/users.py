@@ -11,8 +11,9 @@ from sqlalchemy import select
 from plugin.config import firm_policy
 from plugin.config.policy import chat_url_allowed
 from plugin.extensions import db
-from plugin.models import Recruiter, User
+from plugin.models import DigestFrequency, Recruiter, User
 from plugin.operations.accounts import create_user, find_user, new_api_token
+from plugin.operations.digest import set_digest_frequency
 from plugin.operations.users import (
     Revoked,
     disable_user,
@@ -170,3 +171,23 @@ def _report(user: User, revoked: Revoked) -> None:
             f"{len(revoked.tokens)} API token(s) and {revoked.sign_in_links} unused "
             f"sign-in link(s) revoked; every session of {user.email} has ended."
         )
+
+
+@users_group.command("set-digest")
+@click.argument("email")
+@click.argument("frequency")
+@with_appcontext
+def set_digest(email: str, frequency: str) -> None:
+    """Send a recruiter's digest every morning (daily) or on Mondays (weekly)."""
+    choice = frequency.strip().lower()
+    if choice not in set(DigestFrequency):
+        raise click.ClickException(
+            f"FREQUENCY must be daily or weekly, not {frequency!r}"
+        )
+    recruiter = db.session.scalars(
+        select(Recruiter).filter_by(email=email.strip().lower())
+    ).one_or_none()
+    if recruiter is None:
+        raise click.ClickException(f"no recruiter with the email {email}")
+    set_digest_frequency(recruiter, choice)
+    click.echo(f"{recruiter.email} now gets a {choice} digest.")

@@ -112,6 +112,8 @@ class DigestPolicy:
 
     send_at: time = time(7, 30)  # in the recruiter's zone
     no_news_days: int = 10  # "nothing from the employer" after this many days
+    # An application whose reason and facts did not change comes back this often.
+    repeat_unchanged_after_days: int = 7
 
 
 @dataclass(frozen=True)

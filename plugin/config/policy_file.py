@@ -123,6 +123,11 @@ _RULES: tuple[tuple[str, Any, str], ...] = (
         "must be more than zero",
     ),
     (
+        "digest.repeat_unchanged_after_days",
+        lambda p: p.digest.repeat_unchanged_after_days > 0,
+        "must be more than zero",
+    ),
+    (
         "sources.bullhorn.interview_types",
         lambda p: all(t.strip() for t in p.sources.bullhorn.interview_types),
         "must list appointment types, none of them empty",

@@ -1,4 +1,7 @@
-"""The digest job: at most one digest per recruiter per local day.
+"""The digest job: at most one digest per recruiter per local day (weekly: Mondays).
+
+Once a digest went out, what it told is remembered per application and reason, so
+the next one repeats nothing unchanged before the policy's rhythm.
 
 Digests follow the coaching emails' discipline (`jobs/sending.py`): the row is
 committed as "sending" right before DATA, a failure before then is retried with
@@ -31,7 +34,12 @@ from plugin.mail.messages import mailbox, new_message_id, staff_message
 from plugin.mail.transport import UnbuildableMessageError
 from plugin.models import Alert, AlertStatus, Digest, DigestStatus, Recruiter
 from plugin.operations.accounts import is_disabled_recruiter
-from plugin.operations.digest import DigestContent, build_digest, recruiter_zone
+from plugin.operations.digest import (
+    DigestContent,
+    build_digest,
+    recruiter_zone,
+    remember_told,
+)
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +92,7 @@ def _send(recruiter_id: int, day: date) -> None:
     if result.outcome == Outcome.SENT:
         digest.item_count = content.total
         _mark_news_told(content)
+        remember_told(content)
     db.session.commit()
     log.info("digest %s: %s with %s item(s)", digest.id, digest.status, content.total)
     report_problem(result, "digest", recruiter.email)
@@ -131,12 +140,20 @@ def _message(
         "recruiter": recruiter,
         "firm": firm_policy().firm,
         "dashboard_url": external_url("dashboard.applications"),
+        "settings_url": external_url("dashboard.settings"),
+        "repeat_days": firm_policy().digest.repeat_unchanged_after_days,
     }
-    items = f"{content.total} item{'s' if content.total != 1 else ''}"
     return staff_message(
         mailbox(recruiter.name, recruiter.email),
-        f"Your follow-up digest for {content.local_date:%a %d %b}: {items}",
+        _subject(content),
         render_template("email/recruiter_digest.txt", **context),
         render_template("email/recruiter_digest.html", **context),
         digest.message_id or new_message_id(digest.id),
     )
+
+
+def _subject(content: DigestContent) -> str:
+    items = f"{content.total} item{'s' if content.total != 1 else ''}"
+    if content.weekly:
+        return f"Your weekly follow-up digest, {content.local_date:%a %d %b}: {items}"
+    return f"Your follow-up digest for {content.local_date:%a %d %b}: {items}"

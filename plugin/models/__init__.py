@@ -1,6 +1,12 @@
 """The data model; importing this package registers every table."""
 
-from plugin.models.alerts import Alert, AlertStatus, Digest, DigestStatus
+from plugin.models.alerts import (
+    Alert,
+    AlertStatus,
+    Digest,
+    DigestMention,
+    DigestStatus,
+)
 from plugin.models.application import (
     Application,
     ApplicationStatus,
@@ -11,7 +17,7 @@ from plugin.models.application import (
 )
 from plugin.models.inbox import InboxEvent, InboxStatus
 from plugin.models.outbox import EmailStatus, OutboundEmail
-from plugin.models.people import Candidate, Recruiter
+from plugin.models.people import Candidate, DigestFrequency, Recruiter
 from plugin.models.sources import ConnectionState, SourceState
 from plugin.models.staff import ApiToken, LoginLink, User
 from plugin.models.suppression import MailProblem, MailProblemKind, Suppression
@@ -38,6 +44,8 @@ __all__ = [
     "AlertStatus",
     "ApiToken",
     "Digest",
+    "DigestFrequency",
+    "DigestMention",
     "DigestStatus",
     "LoginLink",
     "User",

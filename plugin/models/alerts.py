@@ -102,3 +102,24 @@ class Digest(QueuedWork, db.Model):  # type: ignore[name-defined]
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     recruiter: Mapped[Recruiter] = relationship()
+
+
+class DigestMention(db.Model):  # type: ignore[name-defined]
+    """What a recruiter's digest last said about one application, for one reason.
+
+    The digest compares today's facts with these rows: the same reason with the same
+    facts is not news, and waits for the slower repeat rhythm.
+    """
+
+    __tablename__ = "digest_mentions"
+    __table_args__ = (UniqueConstraint("recruiter_id", "application_id", "reason"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recruiter_id: Mapped[int] = mapped_column(ForeignKey("recruiters.id"))
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id"), index=True
+    )
+    reason: Mapped[str] = mapped_column(String(20))
+    # Ids and dates only (never names): what made this reason true when shown.
+    facts: Mapped[str] = mapped_column(String(300))
+    shown_on: Mapped[date] = mapped_column(Date)  # the digest's local day

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,13 @@ if TYPE_CHECKING:
     from plugin.models.application import Application
 
 
+class DigestFrequency(enum.StrEnum):
+    """How often a recruiter's digest comes: each morning, or once a week."""
+
+    DAILY = "daily"
+    WEEKLY = "weekly"
+
+
 class Recruiter(db.Model):  # type: ignore[name-defined]
     """A recruiter of the firm, created from events and known by email."""
 
@@ -27,9 +35,18 @@ class Recruiter(db.Model):  # type: ignore[name-defined]
     timezone: Mapped[str | None] = mapped_column(String(64))
     # A Slack-compatible incoming webhook for this recruiter's alerts (a secret).
     chat_webhook_url: Mapped[str | None] = mapped_column(String(500))
+    digest_frequency: Mapped[str] = mapped_column(
+        String(10), default=DigestFrequency.DAILY, server_default=DigestFrequency.DAILY
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     applications: Mapped[list[Application]] = relationship(back_populates="recruiter")
+
+    @property
+    def first_name(self) -> str | None:
+        """The first word of the name the ATS gave, for a greeting."""
+        words = (self.name or "").split()
+        return words[0] if words else None
 
 
 class Candidate(db.Model):  # type: ignore[name-defined]
@@ -60,5 +77,12 @@ class Candidate(db.Model):  # type: ignore[name-defined]
     @property
     def display_name(self) -> str:
         """First and last name as known, else a neutral label with our id."""
-        name = " ".join(part for part in (self.first_name, self.last_name) if part)
-        return name or f"Candidate {self.id}"
+        return candidate_display_name(self.id, self.first_name, self.last_name)
+
+
+def candidate_display_name(
+    candidate_id: int, first_name: str | None, last_name: str | None
+) -> str:
+    """A candidate's name from its columns, for lists that read columns, not rows."""
+    name = " ".join(part for part in (first_name, last_name) if part)
+    return name or f"Candidate {candidate_id}"

@@ -1,17 +1,17 @@
-"""The recruiter's morning digest: who needs action today, most urgent first.
+"""The recruiter's digest: who needs action, each application once, most urgent first.
 
-Building one costs a fixed number of queries, however many applications the
-recruiter has (a test counts them).
+`digest_findings` finds every reason an application could be listed; the rules in
+`digest_rules` keep what is new, changed or due a reminder. Building one costs a fixed
+number of queries, however many applications the recruiter has (a test counts them).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import contains_eager
 
 from plugin.config import firm_policy
@@ -19,32 +19,31 @@ from plugin.extensions import db
 from plugin.mail.coaching import role_phrase
 from plugin.mail.links import external_url
 from plugin.models import (
-    Alert,
-    AlertStatus,
     Application,
     ApplicationStatus,
-    Candidate,
-    CompetingOffer,
     Digest,
+    DigestFrequency,
+    DigestMention,
     DigestStatus,
-    Interview,
-    InterviewStatus,
-    OutboundEmail,
     Recruiter,
-    Touchpoint,
 )
 from plugin.operations.accounts import disabled_staff_emails, is_enabled_admin
+from plugin.operations.digest_findings import Scope, Who, find_everything
+from plugin.operations.digest_rules import (
+    SECTION_TITLES,
+    Choice,
+    Finding,
+    LastShown,
+    Reason,
+    choose,
+)
 
-SECTIONS = (
-    ("offers", "Competing offers"),
-    ("overdue", "Employer decisions overdue"),
-    ("stalled", "Reached move-on, or no news for a while"),
-    ("check_ins", "Check-ins sent since the last digest"),
-    ("interviews", "Today's interviews"),
-    ("news", "News from candidates"),
+SECTIONS = tuple((reason.value, SECTION_TITLES[reason]) for reason in Reason) + (
     # Only in an admin's digest: nobody else looks after these.
     ("unassigned", "Unassigned: no recruiter, or theirs is disabled"),
 )
+# A weekly digest comes on Mondays (date.weekday() 0), in the recruiter's zone.
+WEEKLY_ON = 0
 
 
 @dataclass(frozen=True)
@@ -60,17 +59,19 @@ class DigestItem:
 
 @dataclass
 class DigestContent:
-    """The digest of one recruiter for one local day."""
+    """The digest of one recruiter for one local day (or, weekly, for one week)."""
 
     recruiter_id: int
     local_date: date
     zone: tzinfo
+    weekly: bool = False
     sections: dict[str, list[DigestItem]] = field(default_factory=dict)
     news_alert_ids: list[int] = field(default_factory=list)
+    told: list[Finding] = field(default_factory=list)  # remembered once it is sent
 
     @property
     def total(self) -> int:
-        """How many items, across sections."""
+        """How many items, across sections (one per application)."""
         return sum(len(items) for items in self.sections.values())
 
     def ordered(self) -> list[tuple[str, str, list[DigestItem]]]:
@@ -88,6 +89,17 @@ def recruiter_zone(recruiter: Recruiter | None) -> tzinfo:
     return ZoneInfo(name or firm_policy().firm.timezone)
 
 
+def is_weekly(recruiter: Recruiter) -> bool:
+    """True for a recruiter who asked for one digest a week."""
+    return recruiter.digest_frequency == DigestFrequency.WEEKLY
+
+
+def set_digest_frequency(recruiter: Recruiter, frequency: str) -> None:
+    """Daily or weekly digests for this recruiter, from the next one on; commit."""
+    recruiter.digest_frequency = DigestFrequency(frequency)
+    db.session.commit()
+
+
 def recruiters_due_a_digest(
     at: datetime, requeue_after: timedelta
 ) -> list[tuple[int, date]]:
@@ -98,6 +110,8 @@ def recruiters_due_a_digest(
     enabled = func.lower(Recruiter.email).not_in(disabled_staff_emails())
     for recruiter in db.session.scalars(select(Recruiter).where(enabled)):
         local = at.astimezone(recruiter_zone(recruiter))
+        if is_weekly(recruiter) and local.weekday() != WEEKLY_ON:
+            continue
         if local.time() >= send_at:
             due.append((recruiter.id, local.date()))
     if not due:
@@ -119,172 +133,64 @@ def recruiters_due_a_digest(
 
 
 def build_digest(recruiter: Recruiter, at: datetime) -> DigestContent:
-    """Everything the recruiter should see this morning, in order of urgency."""
+    """What the recruiter should read now: each application once, most urgent first."""
     zone = recruiter_zone(recruiter)
     today = at.astimezone(zone).date()
-    content = DigestContent(recruiter.id, today, zone)
-    content.sections["offers"] = _offers(recruiter.id, today)
-    content.sections["overdue"] = _overdue(recruiter.id, today)
-    content.sections["stalled"] = _stalled(recruiter.id, at)
-    content.sections["check_ins"] = _check_ins(recruiter.id, at)
-    content.sections["interviews"] = _interviews(recruiter.id, today, zone)
-    content.sections["news"], content.news_alert_ids = _news(recruiter.id)
+    content = DigestContent(recruiter.id, today, zone, weekly=is_weekly(recruiter))
+    period = timedelta(days=7 if content.weekly else 1)
+    policy = firm_policy().digest
+    since = _last_digest_before(recruiter.id, today, at - period)
+    findings = find_everything(
+        Scope(recruiter.id, at, zone, period, since, policy.no_news_days)
+    )
+    content.news_alert_ids = findings.news_alert_ids
+    # Older mentions cannot hold anything back: a standing reason is due again by
+    # then, and events come from windows no longer than the period.
+    repeat_after = policy.repeat_unchanged_after_days
+    horizon = today - timedelta(days=max(repeat_after, 7))
+    last_shown = _last_shown(recruiter.id, horizon)
+    for choice in choose(findings.found.values(), last_shown, today, repeat_after):
+        who = findings.who[choice.primary.application_id]
+        key = choice.primary.reason.value
+        content.sections.setdefault(key, []).append(_item(who, choice))
+        content.told.extend(choice.findings)
     if is_enabled_admin(recruiter):
         content.sections["unassigned"] = _unassigned()
     return content
 
 
-def _open_applications(recruiter_id: int) -> Select[Any]:
-    return (
-        select(Application)
-        .join(Application.candidate)
-        .options(contains_eager(Application.candidate))
-        .where(
-            Application.recruiter_id == recruiter_id,
-            Application.status == ApplicationStatus.ACTIVE,
-            Application.heard_back_at.is_(None),
-        )
-    )
-
-
-def _item(application: Application, detail: str) -> DigestItem:
-    candidate: Candidate = application.candidate
-    return DigestItem(
-        application.id,
-        candidate.display_name,
-        role_phrase(application.job_title, application.employer_name),
-        detail,
-        external_url("dashboard.application", application_id=application.id),
-    )
-
-
-def _offers(recruiter_id: int, today: date) -> list[DigestItem]:
-    rows = db.session.execute(
-        _open_applications(recruiter_id)
-        .add_columns(CompetingOffer.employer_name, CompetingOffer.offer_deadline)
-        .join(CompetingOffer, CompetingOffer.application_id == Application.id)
-        .where(CompetingOffer.offer_deadline >= today)
-        .order_by(CompetingOffer.offer_deadline, Application.id)
-    ).all()
-    return [
-        _item(
-            application,
-            f"offer{f' from {employer}' if employer else ''} "
-            f"ends {deadline:%a %d %b} ({_days(deadline, today)})",
-        )
-        for application, employer, deadline in rows
-    ]
-
-
-def _overdue(recruiter_id: int, today: date) -> list[DigestItem]:
-    applications = db.session.scalars(
-        _open_applications(recruiter_id)
-        .where(Application.decision_deadline < today)
-        .order_by(Application.decision_deadline, Application.id)
-    ).all()
-    return [
-        _item(
-            a,
-            f"decision was due {a.decision_deadline:%a %d %b} "
-            f"({(today - a.decision_deadline).days} days ago)",
-        )
-        for a in applications
-        if a.decision_deadline is not None
-    ]
-
-
-def _stalled(recruiter_id: int, at: datetime) -> list[DigestItem]:
-    days = firm_policy().digest.no_news_days
-    moved_on = (
-        select(Touchpoint.application_id)
-        .where(Touchpoint.step == "move_on", Touchpoint.status == "sent")
-        .scalar_subquery()
-    )
-    quiet_since = at - timedelta(days=days)
-    applications = (
-        db.session.scalars(
-            _open_applications(recruiter_id)
-            .where(
-                Application.id.in_(moved_on)
-                | (Application.source_updated_at < quiet_since)
+def remember_told(content: DigestContent) -> None:
+    """Once the digest went out, note what it told per application and reason."""
+    told = {(f.application_id, f.reason.value): f for f in content.told}
+    if not told:
+        return
+    mentions = {
+        (m.application_id, m.reason): m
+        for m in db.session.scalars(
+            select(DigestMention).where(
+                DigestMention.recruiter_id == content.recruiter_id,
+                DigestMention.application_id.in_({a for a, _ in told}),
             )
-            .order_by(Application.source_updated_at, Application.id)
         )
-        .unique()
-        .all()
+    }
+    for (application_id, reason), finding in told.items():
+        mention = mentions.get((application_id, reason)) or DigestMention(
+            recruiter_id=content.recruiter_id,
+            application_id=application_id,
+            reason=reason,
+        )
+        mention.facts, mention.shown_on = finding.facts, content.local_date
+        db.session.add(mention)
+
+
+def _item(who: Who, choice: Choice) -> DigestItem:
+    return DigestItem(
+        who.application_id,
+        who.candidate,
+        who.role,
+        choice.detail,
+        external_url("dashboard.application", application_id=who.application_id),
     )
-    return [_item(a, _stalled_reason(a, at, quiet_since)) for a in applications]
-
-
-def _stalled_reason(
-    application: Application, at: datetime, quiet_since: datetime
-) -> str:
-    last_news = application.source_updated_at
-    if last_news is None or last_news >= quiet_since:
-        return "reached move-on"
-    return f"nothing from the employer for {(at - last_news).days} days"
-
-
-def _check_ins(recruiter_id: int, at: datetime) -> list[DigestItem]:
-    since = db.session.scalar(
-        select(func.max(Digest.created_at)).where(
-            Digest.recruiter_id == recruiter_id,
-            Digest.status == DigestStatus.SENT,
-        )
-    ) or at - timedelta(days=1)
-    rows = db.session.execute(
-        select(Application, OutboundEmail.sent_at)
-        .join(OutboundEmail, OutboundEmail.application_id == Application.id)
-        .join(Application.candidate)
-        .options(contains_eager(Application.candidate))
-        .where(
-            Application.recruiter_id == recruiter_id,
-            OutboundEmail.template == "check_in",
-            OutboundEmail.status == "sent",
-            OutboundEmail.sent_at > since,
-        )
-        .order_by(OutboundEmail.sent_at)
-    ).all()
-    return [_item(a, f"check-in sent {sent_at:%a %d %b}") for a, sent_at in rows]
-
-
-def _interviews(recruiter_id: int, today: date, zone: tzinfo) -> list[DigestItem]:
-    start = datetime.combine(today, time(0), zone)
-    rows = db.session.execute(
-        select(Application, Interview.starts_at)
-        .join(Interview, Interview.application_id == Application.id)
-        .join(Application.candidate)
-        .options(contains_eager(Application.candidate))
-        .where(
-            Application.recruiter_id == recruiter_id,
-            Interview.status != InterviewStatus.CANCELLED,
-            Interview.starts_at >= start,
-            Interview.starts_at < start + timedelta(days=1),
-        )
-        .order_by(Interview.starts_at)
-    ).all()
-    return [
-        _item(a, f"interview at {starts_at.astimezone(zone):%H:%M %Z}")
-        for a, starts_at in rows
-    ]
-
-
-def _news(recruiter_id: int) -> tuple[list[DigestItem], list[int]]:
-    rows = db.session.execute(
-        select(Alert, Application)
-        .join(Application, Alert.application_id == Application.id)
-        .join(Application.candidate)
-        .options(contains_eager(Application.candidate))
-        .where(
-            Alert.recruiter_id == recruiter_id,
-            Alert.urgent.is_(False),
-            Alert.status == AlertStatus.FOR_DIGEST,
-        )
-        .order_by(Alert.created_at)
-    ).all()
-    return [_item(a, alert.detail or alert.kind) for alert, a in rows], [
-        alert.id for alert, _ in rows
-    ]
 
 
 def _unassigned() -> list[DigestItem]:
@@ -305,11 +211,45 @@ def _unassigned() -> list[DigestItem]:
         .order_by(Application.id)
     ).all()
     return [
-        _item(a, f"recruiter {email} is disabled" if email else "no recruiter")
-        for a, email in rows
+        DigestItem(
+            application.id,
+            application.candidate.display_name,
+            role_phrase(application.job_title, application.employer_name),
+            f"recruiter {email} is disabled" if email else "no recruiter",
+            external_url("dashboard.application", application_id=application.id),
+        )
+        for application, email in rows
     ]
 
 
-def _days(deadline: date, today: date) -> str:
-    left = (deadline - today).days
-    return "today" if left == 0 else "1 day left" if left == 1 else f"{left} days left"
+def _last_digest_before(recruiter_id: int, today: date, default: datetime) -> datetime:
+    """When the last digest before today was made, or `default` before the first.
+
+    Not today's own: read again later the same day, a digest covers the same events.
+    """
+    last: datetime | None = db.session.scalar(
+        select(func.max(Digest.created_at)).where(
+            Digest.recruiter_id == recruiter_id,
+            Digest.status == DigestStatus.SENT,
+            Digest.local_date < today,
+        )
+    )
+    return last or default
+
+
+def _last_shown(recruiter_id: int, horizon: date) -> dict[tuple[int, str], LastShown]:
+    """What the recruiter was told on or after `horizon`, per application and reason."""
+    mentions = db.session.execute(
+        select(
+            DigestMention.application_id,
+            DigestMention.reason,
+            DigestMention.facts,
+            DigestMention.shown_on,
+        ).where(
+            DigestMention.recruiter_id == recruiter_id,
+            DigestMention.shown_on >= horizon,
+        )
+    )
+    return {
+        (m.application_id, m.reason): LastShown(m.facts, m.shown_on) for m in mentions
+    }

@@ -29,6 +29,7 @@ from plugin.models import (
     Application,
     EmailStatus,
     OutboundEmail,
+    Recruiter,
     TimelineKind,
     Touchpoint,
     User,
@@ -44,7 +45,11 @@ from plugin.operations.applications import (
     search_applications,
     todays_buckets,
 )
-from plugin.operations.digest import build_digest, recruiter_zone
+from plugin.operations.digest import (
+    build_digest,
+    recruiter_zone,
+    set_digest_frequency,
+)
 from plugin.operations.events import recruiter_by_email
 from plugin.operations.mail_problems import staff_bounces
 from plugin.operations.outbox import settle_unknown
@@ -59,6 +64,7 @@ from plugin.views.common import Page, login_required, signed_in_user
 from plugin.views.forms import (
     ConfirmForm,
     DeadlineForm,
+    DigestSettingsForm,
     PauseForm,
     ReassignForm,
 )
@@ -329,3 +335,36 @@ def _bad_query(template: str, query: Form, user: User) -> Page:
 
 def _back(found: Application) -> BaseResponse:
     return redirect(url_for("dashboard.application", application_id=found.id), code=303)
+
+
+@bp.route("/dashboard/settings", methods=["GET", "POST"])
+@login_required
+def settings() -> Page:
+    """The signed-in recruiter's own settings: a daily or a weekly digest."""
+    recruiter = recruiter_of(signed_in_user())
+    if request.method == "GET":
+        current = recruiter.digest_frequency if recruiter else None
+        form = DigestSettingsForm(formdata=None, data={"frequency": current})
+        return _settings_page(form, recruiter, 200)
+    form = DigestSettingsForm()
+    if recruiter is None:
+        return _settings_page(form, None, 404)  # no digest to set
+    if not form.validate_on_submit():
+        return _settings_page(form, recruiter, 400)
+    set_digest_frequency(recruiter, form.frequency.data)
+    flash(f"Your digest now comes {_frequency_phrase(form.frequency.data)}.", "success")
+    return redirect(url_for("dashboard.settings"), code=303)
+
+
+def _settings_page(
+    form: DigestSettingsForm, recruiter: Recruiter | None, status: int
+) -> Page:
+    return render_template(
+        "dashboard/settings.html", form=form, recruiter=recruiter
+    ), status
+
+
+def _frequency_phrase(frequency: str) -> str:
+    return (
+        "once a week, on Monday morning" if frequency == "weekly" else "every morning"
+    )

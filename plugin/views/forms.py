@@ -138,3 +138,16 @@ class ReassignForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A button, with CSRF protection and nothing else."""
+
+
+class DigestSettingsForm(FlaskForm):
+    """How often the recruiter's digest comes."""
+
+    frequency = RadioField(
+        "How often should your digest come?",
+        choices=[
+            SelectChoice("daily", "Every morning"),
+            SelectChoice("weekly", "Once a week, on Monday morning"),
+        ],
+        validators=[DataRequired(message="Choose daily or weekly.")],
+    )

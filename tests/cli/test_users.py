@@ -160,3 +160,53 @@ def test_revoke_token_all_ends_tokens_for_good(app, runner, client):
     assert result.exit_code == 0 and "2 API token(s)" in result.output
     assert [api_status(client, t)[0] for t in tokens] == [401, 401]
     assert api_status(client, tokens[0])[1]["error"] == "unauthorized"
+
+
+def sam_recruiter(db):
+    from plugin.models import Recruiter
+
+    recruiter = Recruiter(email="sam@staffing.example", name="Sam Rivera")
+    db.session.add(recruiter)
+    db.session.commit()
+    return recruiter
+
+
+def test_users_set_digest_switches_a_recruiter_to_weekly_and_back(db, runner):
+    recruiter = sam_recruiter(db)
+
+    weekly = runner.invoke(
+        args=["users", "set-digest", "Sam@Staffing.example", "weekly"]
+    )
+    db.session.expire_all()
+    stored = recruiter.digest_frequency
+    daily = runner.invoke(args=["users", "set-digest", "sam@staffing.example", "daily"])
+    db.session.expire_all()
+
+    assert weekly.exit_code == 0, weekly.output
+    assert weekly.output == "sam@staffing.example now gets a weekly digest.\n"
+    assert stored == "weekly"
+    assert daily.exit_code == 0 and recruiter.digest_frequency == "daily"
+
+
+def test_users_set_digest_refuses_an_unknown_email_in_one_line(db, runner):
+    sam_recruiter(db)
+
+    result = runner.invoke(
+        args=["users", "set-digest", "kim@staffing.example", "daily"]
+    )
+
+    assert result.exit_code != 0
+    assert result.output == "Error: no recruiter with the email kim@staffing.example\n"
+
+
+def test_users_set_digest_refuses_a_bad_value_and_changes_nothing(db, runner):
+    recruiter = sam_recruiter(db)
+
+    result = runner.invoke(
+        args=["users", "set-digest", "sam@staffing.example", "hourly"]
+    )
+    db.session.expire_all()
+
+    assert result.exit_code != 0
+    assert result.output == "Error: FREQUENCY must be daily or weekly, not 'hourly'\n"
+    assert recruiter.digest_frequency == "daily"

@@ -27,6 +27,14 @@ from plugin.config.policy_file import load_policy
         ("[business_days]\nholidays = '2026-12-25'\n", "business_days.holidays"),
         ("[handwritten_note]\nenabled = 'yes'\n", "handwritten_note.enabled"),
         ("[retention]\ndays = 0\n", "retention.days"),
+        (
+            "[digest]\nrepeat_unchanged_after_days = 0\n",
+            "digest.repeat_unchanged_after_days",
+        ),
+        (
+            "[digest]\nrepeat_unchanged_after_days = 'weekly'\n",
+            "digest.repeat_unchanged_after_days",
+        ),
     ],
 )
 def test_invalid_policy_names_the_bad_key(tmp_path, toml, key):
@@ -56,6 +64,7 @@ def test_every_section_of_the_example_policy_loads():
 
     assert policy.firm.postal_address
     assert policy.business_days.holidays
+    assert policy.digest.repeat_unchanged_after_days == 7
 
 
 def test_policy_values_override_defaults(tmp_path):
@@ -67,3 +76,11 @@ def test_policy_values_override_defaults(tmp_path):
     assert policy.thank_you.delay_minutes == 90
     assert policy.quiet_hours.start.isoformat() == "22:30:00"
     assert policy.quiet_hours.end.isoformat() == "08:00:00"
+
+
+def test_the_digest_repeat_rhythm_defaults_to_a_week_and_can_be_set(tmp_path):
+    path = tmp_path / "policy.toml"
+    path.write_text("[digest]\nrepeat_unchanged_after_days = 3\n")
+
+    assert load_policy(None).digest.repeat_unchanged_after_days == 7
+    assert load_policy(path).digest.repeat_unchanged_after_days == 3

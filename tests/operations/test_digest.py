@@ -86,7 +86,9 @@ def test_sections_come_in_order_of_urgency(db, post_event, run_jobs):
     assert content.sections["interviews"][0].detail == "interview at 10:00 EST"
 
 
-def test_no_news_for_days_and_check_ins_are_listed(db, post_event, run_jobs, smtp):
+def test_a_check_in_is_told_once_and_an_unchanged_item_waits_a_week(
+    db, post_event, run_jobs, smtp
+):
     with clock.frozen_at(datetime(2026, 11, 20, 12, 0, tzinfo=UTC)):
         post_event(
             interview_event(
@@ -104,11 +106,23 @@ def test_no_news_for_days_and_check_ins_are_listed(db, post_event, run_jobs, smt
         run_jobs()
 
     (digest,) = smtp.recruiter_messages
-    assert "check-in sent Tue 01 Dec" in text_part(digest)
-    next_day = build_digest(sam(db), datetime(2026, 12, 2, 12, 30, tzinfo=UTC))
-    assert next_day.sections["check_ins"] == []  # only since the last digest
-    assert next_day.sections["stalled"][0].detail.startswith(
-        "nothing from the employer"
+    body = text_part(digest)
+    assert "Employer decisions overdue (1)" in body
+    assert "; also check-in sent Tue 01 Dec" in body
+    assert "nothing from the employer since Fri 20 Nov (11 days)" in body
+    # Read again the same evening (the dashboard), it says the same.
+    evening = build_digest(sam(db), datetime(2026, 12, 1, 23, 0, tzinfo=UTC))
+    (again,) = evening.sections["overdue"]
+    assert again.detail in body
+    assert "; also check-in sent Tue 01 Dec" in again.detail
+    for day in range(2, 8):  # nothing changed: not repeated within the week
+        at = datetime(2026, 12, day, 12, 30, tzinfo=UTC)
+        assert build_digest(sam(db), at).total == 0
+    week_later = build_digest(sam(db), datetime(2026, 12, 8, 12, 30, tzinfo=UTC))
+    (item,) = week_later.sections["overdue"]
+    assert item.detail == (
+        "decision was due Fri 27 Nov (11 days ago); "
+        "also nothing from the employer since Fri 20 Nov (18 days)"
     )
 
 
@@ -128,6 +142,7 @@ def test_exactly_one_digest_per_recruiter_per_day(db, smtp, post_event, run_jobs
     assert len(digests) == 1
     assert db.session.scalar(select(func.count()).select_from(Digest)) == 1
     body = text_part(digests[0])
+    assert body.startswith("Good morning Sam. Here is who needs you today")
     assert body.index("Competing offers") < body.index("Employer decisions overdue")
 
 
@@ -212,3 +227,10 @@ def test_digest_and_dashboard_cost_the_same_queries_for_3_or_30_applications(
     assert small == large
     assert large[0] <= 10 and large[1] <= 3
     assert db.session.scalar(select(func.count()).select_from(OutboundEmail)) > 0
+
+
+def test_the_greeting_uses_the_first_name_or_none():
+    assert Recruiter(name="Sam Rivera").first_name == "Sam"
+    assert Recruiter(name="  Zoë  ").first_name == "Zoë"
+    assert Recruiter(name=None).first_name is None
+    assert Recruiter(name=" ").first_name is None
