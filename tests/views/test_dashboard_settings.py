@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from plugin.models import Recruiter
 from tests.support.events import interview_event
@@ -104,6 +104,9 @@ def test_the_settings_need_a_session(db, client):
 
 def test_a_user_who_is_no_recruiter_has_no_digest_to_set(db, client, smtp, run_jobs):
     sign_in(client, smtp, "boss@staffing.example", admin=True, run_jobs=run_jobs)
+    # Admins made before admins had a recruiter record have none.
+    db.session.execute(delete(Recruiter))
+    db.session.commit()
     page = client.get("/dashboard/settings")
 
     answer = client.post(
