@@ -38,6 +38,7 @@ from plugin.models.zones import employer_zone_of, zone_of
 from plugin.operations import actions
 from plugin.operations.accounts import (
     application_for_user,
+    find_user,
     recruiter_of,
 )
 from plugin.operations.applications import (
@@ -251,6 +252,11 @@ def reassign(application_id: int) -> BaseResponse:
     form = ReassignForm()
     if not form.validate_on_submit():
         abort(400)
+    target = find_user(form.recruiter_email.data)
+    if target is not None and target.is_disabled:
+        # It would show as unassigned at once: nobody would look after it.
+        flash(f"{target.email} is disabled; choose someone else.", "error")
+        return _back(found)
     found.recruiter = recruiter = recruiter_by_email(form.recruiter_email.data)
     email = recruiter.email
     add_to_timeline(

@@ -165,6 +165,26 @@ def test_admin_sees_all_and_can_reassign(db, client, smtp, post_event, run_jobs)
     assert db.session.get(Application, dana).recruiter.email == KIM
 
 
+def test_admin_cannot_reassign_to_a_disabled_recruiter(
+    db, client, runner, smtp, post_event, run_jobs
+):
+    two_recruiters(post_event, run_jobs)
+    assert runner.invoke(args=["users", "disable", KIM]).exit_code == 0
+    sign_in(client, smtp, "boss@staffing.example", admin=True, run_jobs=run_jobs)
+    dana = application_id(db, "a-5521")
+    page = client.get(f"/dashboard/applications/{dana}")
+
+    answer = client.post(
+        f"/dashboard/applications/{dana}/reassign",
+        data={"csrf_token": csrf_token(page.text), "recruiter_email": KIM},
+        follow_redirects=True,
+    )
+
+    assert f"{KIM} is disabled" in html.unescape(answer.text)
+    db.session.expire_all()
+    assert db.session.get(Application, dana).recruiter.email == SAM
+
+
 def test_recruiter_pauses_and_resumes_a_cadence(db, client, smtp, post_event, run_jobs):
     two_recruiters(post_event, run_jobs)
     sign_in(client, smtp, SAM, run_jobs=run_jobs)
