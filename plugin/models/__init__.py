@@ -15,6 +15,7 @@ from plugin.models.people import Candidate, Recruiter
 from plugin.models.sources import ConnectionState, SourceState
 from plugin.models.staff import ApiToken, LoginLink, User
 from plugin.models.suppression import MailProblem, MailProblemKind, Suppression
+from plugin.models.ticks import TickRecord
 from plugin.models.touchpoint import (
     Step,
     TimelineEntry,
@@ -49,6 +50,7 @@ __all__ = [
     "SourceState",
     "Step",
     "Suppression",
+    "TickRecord",
     "TimelineEntry",
     "TimelineKind",
     "Touchpoint",
