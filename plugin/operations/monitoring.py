@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 
-from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from flask import current_app
-from sqlalchemy import ColumnElement, and_, func, select, update
+from sqlalchemy import ColumnElement, and_, func, inspect, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from plugin.extensions import db, rows_changed
@@ -40,6 +39,9 @@ SENDING_TOO_LONG = timedelta(hours=1)
 # unknown coaching emails by hand, so those count until settled.
 RECENT = timedelta(days=7)
 FAILED_EMAILS_WINDOW = timedelta(hours=24)
+
+# Where Alembic keeps the database's revision.
+VERSION_TABLE = "alembic_version"
 
 # The tables of queued work, by the name the metrics give them.
 QUEUED_WORK = {
@@ -230,9 +232,14 @@ class SchemaState:
 def schema_state() -> SchemaState:
     """Read the database's Alembic revision; raises SQLAlchemyError if unreachable."""
     directory = current_app.extensions["migrate"].directory
+    # Read directly: Alembic's own context logs two lines on every call.
     with db.engine.connect() as connection:
-        current = MigrationContext.configure(connection).get_current_heads()
-    return SchemaState(current=tuple(current), heads=_script_heads(directory))
+        current: tuple[str, ...] = ()
+        if inspect(connection).has_table(VERSION_TABLE):
+            current = tuple(
+                connection.scalars(text(f"SELECT version_num FROM {VERSION_TABLE}"))
+            )
+    return SchemaState(current=current, heads=_script_heads(directory))
 
 
 @lru_cache(maxsize=4)
