@@ -122,3 +122,11 @@ def test_a_redis_that_refuses_the_worker_names_redis_url(tmp_path):
         output.splitlines()
     )
     assert "Traceback" not in output
+
+
+def test_the_scheduler_stops_at_once_on_a_database_never_migrated(tmp_path):
+    code, output = followup(["scheduler"], tmp_path, TICK_INTERVAL="30")
+
+    assert code == 1
+    assert output.splitlines()[-1].startswith("Error: the database has no tables yet")
+    assert "Traceback" not in output
