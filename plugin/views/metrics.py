@@ -68,13 +68,13 @@ def metrics() -> Response | tuple[Response, int]:
 
 
 def _token_accepted() -> bool:
-    """Open when METRICS_TOKEN is unset; else its bearer token, compared in constant
-    time on bytes."""
+    """Open when METRICS_TOKEN is unset; else require it as the bearer token."""
     expected = current_app.config.get("METRICS_TOKEN")
     if not expected:
         return True
     given = request.headers.get("Authorization", "")
     scheme, _, token = given.partition(" ")
+    # Compared in constant time, on bytes, so timing tells nothing of the token.
     return scheme.lower() == "bearer" and hmac.compare_digest(
         token.strip().encode(), str(expected).encode()
     )
