@@ -50,6 +50,7 @@ def register_blueprints(app: Flask) -> None:
         errors,
         health,
         home,
+        metrics,
         openapi,
         plan,
         security,
@@ -62,6 +63,7 @@ def register_blueprints(app: Flask) -> None:
         csrf.exempt(exempt)
     for blueprint in (
         health.bp,
+        metrics.bp,
         home.bp,
         webhooks.bp,
         plan.bp,

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import click
 from flask import Flask
-from flask.cli import FlaskGroup, ScriptInfo, routes_command, shell_command
+from flask.cli import ScriptInfo, routes_command, shell_command
 
 from plugin import create_app
 from plugin.cli.candidates import candidates_group
 from plugin.cli.demo import demo_command
+from plugin.cli.errors import FollowupGroup
 from plugin.cli.events import events_group
 from plugin.cli.outbox import outbox_group
 from plugin.cli.preview import preview_command
@@ -36,7 +37,7 @@ def _create_app(info: ScriptInfo | None = None) -> Flask:
 
 
 @click.group(
-    cls=FlaskGroup,
+    cls=FollowupGroup,
     create_app=_create_app,
     add_default_commands=False,
     add_version_option=False,

@@ -136,16 +136,20 @@ def scheduler_command() -> None:
 
     signal.signal(signal.SIGTERM, _stop)
     signal.signal(signal.SIGINT, _stop)
-    start_polling(app, stop)
+    # The first tick runs unguarded: a database that is unreachable or not
+    # migrated at start is a setup error, said in one line by the CLI group.
+    # Later ones ride out outages.
     click.echo(f"Ticking every {interval} s; stop with Ctrl-C or SIGTERM.")
-    while not stop.is_set():
+    run_tick()
+    db.session.remove()
+    start_polling(app, stop)
+    while not stop.wait(interval):
         try:
             run_tick()
         except Exception:
             log.exception("tick failed; trying again next interval")
         finally:
             db.session.remove()
-        stop.wait(interval)
 
 
 @click.command("worker")

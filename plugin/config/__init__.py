@@ -89,6 +89,8 @@ ENV_NAMES = (
     "ASHBY_WEBHOOK_SECRET",
     "GREENHOUSE_WEBHOOK_SECRET",
     *VENDOR_API_SETTINGS,
+    "METRICS_TOKEN",
+    "PROMETHEUS_MULTIPROC_DIR",
 )
 
 
@@ -153,6 +155,7 @@ def load_config(environ: Mapping[str, Any]) -> dict[str, Any]:
             env.get("STANDARD_WEBHOOK_SECRET"), "STANDARD_WEBHOOK_SECRET"
         ),
     }
+    config.update(_metrics_settings(env))
     for name in BULLHORN_SETTINGS:
         config[name] = env.get(name, BULLHORN_DEFAULTS.get(name))
     # Plain-text keys, several (space-separated) while a rotation is under way.
@@ -178,6 +181,18 @@ def _check_urls(env: Mapping[str, Any]) -> None:
                 check(str(env[name]))
             except urls.BadUrl as exc:
                 raise ConfigError(f"{name} {exc}") from exc
+
+
+def _metrics_settings(env: Mapping[str, Any]) -> dict[str, Any]:
+    """`/metrics` access, and the folder where gunicorn's workers keep their counts."""
+    folder = env.get("PROMETHEUS_MULTIPROC_DIR")
+    if folder and not Path(str(folder)).is_dir():
+        # Counting would fail at the first webhook; refuse at start instead.
+        raise ConfigError("PROMETHEUS_MULTIPROC_DIR must name an existing folder")
+    return {
+        "METRICS_TOKEN": env.get("METRICS_TOKEN"),
+        "PROMETHEUS_MULTIPROC_DIR": folder,
+    }
 
 
 def _log_format(value: str) -> str:

@@ -8,11 +8,26 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from datetime import UTC, datetime
 
 from flask import Flask
 
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+# Pages whose URL carries a signed token; request logs show the page, not the token.
+TOKEN_IN_PATH = re.compile(r"(/(?:plan|unsubscribe|login)/)[^\s/?\"]+")
+
+
+class HideTokensInPaths(logging.Filter):
+    """Blank the token in request lines (the development server logs every path)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Rewrite the record's message without tokens; never drop it."""
+        message = record.getMessage()
+        hidden = TOKEN_IN_PATH.sub(r"\1[token]", message)
+        if hidden != message:
+            record.msg, record.args = hidden, ()
+        return True
 
 
 class JsonLines(logging.Formatter):
@@ -39,6 +54,7 @@ def init_app(app: Flask) -> None:
     json_lines = app.config["LOG_FORMAT"] == "json"
     handler.setFormatter(JsonLines() if json_lines else logging.Formatter(TEXT_FORMAT))
     if not ours:
+        handler.addFilter(HideTokensInPaths())
         root.addHandler(handler)
     if root.level > logging.INFO or root.level == logging.NOTSET:
         root.setLevel(logging.INFO)

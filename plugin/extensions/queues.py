@@ -180,3 +180,14 @@ def _run_inline(func: Any, *args: Any) -> bool:
         log.exception("inline job %s failed", getattr(func, "__name__", func))
         return False
     return True
+
+
+def queue_depths(connection: redis.Redis) -> dict[str, int]:
+    """Jobs waiting in each queue, in one round trip; raises RedisError if down."""
+    with connection.pipeline(transaction=False) as pipe:
+        for name in QUEUE_NAMES:
+            pipe.llen(Queue(name, connection=connection).key)
+        lengths = pipe.execute()
+    return {
+        name: int(length) for name, length in zip(QUEUE_NAMES, lengths, strict=True)
+    }

@@ -41,6 +41,7 @@ from plugin.models import (
     TouchpointStatus,
 )
 from plugin.operations.digest import recruiters_due_a_digest
+from plugin.operations.monitoring import record_tick
 from plugin.operations.privacy import purge_expired_bodies
 
 log = logging.getLogger(__name__)
@@ -86,6 +87,7 @@ def run_tick(batch_size: int = BATCH_SIZE) -> TickReport:
     report.digests_queued = queue_due_digests(at)
     report.bodies_purged = purge_expired_bodies(at, firm_policy().retention.days)
     log.info("tick at %s: %s", at.isoformat(), report)
+    record_tick(at)
     return report
 
 

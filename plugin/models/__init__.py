@@ -21,6 +21,7 @@ from plugin.models.people import Candidate, DigestFrequency, Recruiter
 from plugin.models.sources import ConnectionState, SourceState
 from plugin.models.staff import ApiToken, LoginLink, User
 from plugin.models.suppression import MailProblem, MailProblemKind, Suppression
+from plugin.models.ticks import TickRecord
 from plugin.models.touchpoint import (
     ATS_ACTOR,
     CANDIDATE_ACTOR,
@@ -67,6 +68,7 @@ __all__ = [
     "SourceState",
     "Step",
     "Suppression",
+    "TickRecord",
     "TimelineEntry",
     "TimelineKind",
     "Touchpoint",

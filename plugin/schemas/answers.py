@@ -29,25 +29,35 @@ class WebhookPreview(Schema):
     applications = fields.List(fields.Dict(), required=True)
 
 
-class PullSourceHealth(Schema):
-    """A pull source's connection, and how long ago it last polled well."""
+CHECK_STATES = ("ok", "degraded", "down", "not configured", "skipped")
 
-    state = fields.String(required=True)
-    last_good_poll_age_seconds = fields.Integer(required=True, allow_none=True)
+
+class HealthCheck(Schema):
+    """One check: its status, why, and the counts or ages it looked at."""
+
+    class Meta:
+        # Each check adds its own counts: `failed_events`, `last_tick_age_seconds`...
+        unknown = INCLUDE
+
+    status = fields.String(
+        required=True,
+        validate=validate.OneOf(CHECK_STATES),
+    )
+    detail = fields.String(metadata={"description": "What is wrong, and what to do."})
 
 
 class HealthAnswer(Schema):
-    """Each dependency's state: `ok`, `not configured` or `error: <kind>`."""
+    """`down` (503): the database, its migrations or Redis; `degraded` (200): work."""
 
     status = fields.String(
-        required=True, validate=validate.OneOf(("ok", "unavailable"))
+        required=True, validate=validate.OneOf(("ok", "degraded", "down"))
     )
-    database = fields.String(required=True)
-    redis = fields.String(required=True)
-    mail = fields.String(
+    checks = fields.Dict(
+        keys=fields.String(
+            validate=validate.OneOf(
+                ("database", "migrations", "redis", "work", "tick", "mail", "sources")
+            )
+        ),
+        values=fields.Nested(HealthCheck),
         required=True,
-        metadata={"description": "An error when the mail server refused our sender."},
-    )
-    sources = fields.Dict(
-        keys=fields.String(), values=fields.Nested(PullSourceHealth), required=True
     )

@@ -158,18 +158,19 @@ def webhook_source_names() -> list[str]:
 
 def describe_health(api: DescribedApi, app: Flask) -> None:
     """Document `GET /healthz`."""
-    answer = "Each dependency's state."
+    answer = "The overall status and each check's."
     api.spec.path(
         rule=_rule(app, "health.healthz"),
         operations={
             "get": {
-                "summary": "Can this process reach its database and Redis?",
+                "summary": "Readiness: ok, degraded (failed or stuck work) or down.",
                 "tags": ["health"],
                 "security": [],
                 "responses": {
                     "200": _json(answer, HealthAnswer),
                     "503": _json(
-                        f"{answer} One that is configured is down.", HealthAnswer
+                        f"{answer} The database, its migrations or Redis is down.",
+                        HealthAnswer,
                     ),
                 },
             }

@@ -17,6 +17,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from plugin import clock
 from plugin.extensions import db
+from plugin.extensions.metrics import count_webhook
 from plugin.extensions.queues import EVENTS_QUEUE, PROCESS_INBOX_EVENT, enqueue
 from plugin.models import InboxEvent
 from plugin.operations.preview import preview_event
@@ -70,6 +71,16 @@ def receive(source_name: str) -> tuple[Response, int]:
         # A setup probe: answered at once, stored nowhere.
         return jsonify(immediate), 200
     return _store_and_queue(checked)
+
+
+@bp.after_request
+def count_answer(response: Response) -> Response:
+    """Count each delivery's answer by source; unknown names share one label."""
+    if request.endpoint == "webhooks.receive":
+        name = (request.view_args or {}).get("source_name", "")
+        # Any path is a source name to a sender: keep the label set bounded.
+        count_webhook(name if push_source(name) else "unknown", response.status_code)
+    return response
 
 
 @bp.post("/webhooks/<source_name>/preview")

@@ -131,9 +131,11 @@ def test_run_serves_the_embedded_default_and_prints_its_folder(tmp_path):
 
     assert f"Data folder: {tmp_path / 'data'}" in output
     assert "Jobs: inline" in output and "Tick: every 1 s" in output
-    assert health["status"] == "ok" and health["redis"] == "not configured"
-    assert health["database"] == "ok" and health["mail"] == "ok"
-    assert health["sources"]["bullhorn"]["state"] == "not configured"
+    checks = health["checks"]
+    assert health["status"] != "down" and checks["redis"]["status"] == "not configured"
+    assert checks["database"]["status"] == "ok" and checks["mail"]["status"] == "ok"
+    assert checks["migrations"]["status"] == "ok"  # `run` upgraded the database
+    assert checks["sources"] == {"status": "ok", "polled": {}}  # none configured
     assert (tmp_path / "data" / "followup.sqlite3").exists()
 
 

@@ -49,10 +49,8 @@ def test_webhooks_answer_fast_while_redis_hangs(fault_app, mail, private_redis):
         hung.close()
 
     assert max(timings) < 1.0, timings
-    assert (health.status_code, health.get_json()["redis"]) == (
-        503,
-        "error: TimeoutError",
-    )
+    assert health.status_code == 503
+    assert "TimeoutError" in health.get_json()["checks"]["redis"]["detail"]
     assert health_time < 1.0
     use_redis(fault_app, enqueue_client(private_redis.url, timeout))
     tick(DUE)  # the sweep queues the events the webhooks could not

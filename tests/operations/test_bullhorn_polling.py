@@ -256,8 +256,10 @@ def test_an_outage_is_a_clear_state_and_health_stays_200(
     assert (row.connection, row.last_result) == ("failing", "error")
     assert row.last_error == "Bullhorn GET event/subscription/followup kept failing"
     health = client.get("/healthz")
-    assert health.status_code == 200
-    assert health.get_json()["sources"]["bullhorn"]["state"] == "failing"
+    assert (health.status_code, health.get_json()["status"]) == (200, "degraded")
+    sources = health.get_json()["checks"]["sources"]
+    assert sources["polled"]["bullhorn"]["connection"] == "failing"
+    assert sources["status"] == "degraded"
 
 
 class Killed(BaseException):
