@@ -62,9 +62,11 @@ def report_offer(token: str) -> Page:
     form.offer_deadline.validators.append(NotBefore(_today(application)))
     if not form.validate_on_submit():
         return _page(token, application, offer_form=form)
-    actions.report_competing_offer(
+    report = actions.report_competing_offer(
         application, form.employer.data, form.offer_deadline.data, form.note.data
     )
+    if report.repeated:
+        return _done(token, "We already have this offer: the note we emailed you still applies.")
     told = ", and told your recruiter" if application.recruiter_id else ""
     return _done(token, f"Thanks. We've emailed you a short note you can send{told}.")
 
