@@ -110,7 +110,7 @@ def _same_offer_reported_lately(
 
 
 def _employer_key(employer: str | None) -> str:
-    """"Birch & Co" and " birch  & co " are one employer; none given is "" too."""
+    """ "Birch & Co" and " birch  & co " are one employer; none given is "" too."""
     return " ".join((employer or "").split()).casefold()
 
 
