@@ -62,7 +62,7 @@ limiter = Limiter(
 def init_app(app: Flask) -> None:
     """Count in the app's Redis when it has one, else in this process's memory."""
     url = app.config.get("REDIS_URL")
-    app.config["RATELIMIT_STORAGE_URI"] = url or "memory://"
+    app.config["RATELIMIT_STORAGE_URI"] = storage_uri(url)
     if url:
         timeout = app.config["REDIS_TIMEOUT"]
         app.config["RATELIMIT_STORAGE_OPTIONS"] = {
@@ -70,6 +70,16 @@ def init_app(app: Flask) -> None:
             "socket_connect_timeout": timeout,
         }
     limiter.init_app(app)
+
+
+def storage_uri(redis_url: str | None) -> str:
+    """The limits library's name for REDIS_URL's server, or memory without one."""
+    if not redis_url:
+        return "memory://"
+    # A Unix socket is `unix:///path` to redis-py, `redis+unix:///path` to limits.
+    if redis_url.startswith("unix://"):
+        return "redis+" + redis_url
+    return redis_url
 
 
 def setting(name: str) -> Callable[[], str]:

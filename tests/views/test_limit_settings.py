@@ -8,6 +8,7 @@ import pytest
 
 from plugin import create_app
 from plugin.config import ConfigError, load_config
+from plugin.extensions.limits import storage_uri
 from plugin.extensions.queues import use_redis
 from tests.support.forms import csrf_token
 from tests.support.ports import free_port
@@ -101,3 +102,16 @@ def test_without_redis_each_process_counts_for_itself(settings):
     second = sign_in(create_app(settings).test_client(), "b@example.org")
 
     assert (first.status_code, second.status_code) == (200, 200)
+
+
+@pytest.mark.parametrize(
+    ("redis_url", "storage"),
+    [
+        (None, "memory://"),
+        ("redis://cache:6379/0", "redis://cache:6379/0"),
+        ("rediss://cache:6380/1", "rediss://cache:6380/1"),
+        ("unix:///run/redis/redis.sock", "redis+unix:///run/redis/redis.sock"),
+    ],
+)
+def test_counts_go_to_the_redis_the_queues_use(redis_url, storage):
+    assert storage_uri(redis_url) == storage
