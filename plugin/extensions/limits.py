@@ -54,7 +54,9 @@ limiter = Limiter(
     key_func=client_address,
     strategy="moving-window",
     key_prefix=STORAGE_PREFIX,
-    # A Redis outage must not take the pages down: the request goes on unlimited.
+    # A Redis outage must not take the pages down: each process counts in its own
+    # memory until Redis answers again, and any other storage error lets it through.
+    in_memory_fallback_enabled=True,
     swallow_errors=True,
 )
 
@@ -70,6 +72,9 @@ def init_app(app: Flask) -> None:
             "socket_connect_timeout": timeout,
         }
     limiter.init_app(app)
+    # One limiter serves every app built in this process (tests build many): a new
+    # app's storage is presumed up, whatever an earlier app's Redis did.
+    limiter._storage_dead = False
 
 
 def storage_uri(redis_url: str | None) -> str:
