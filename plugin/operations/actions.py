@@ -110,7 +110,7 @@ def _same_offer_reported_lately(
 
 
 def _employer_key(employer: str | None) -> str:
-    """ "Birch & Co" and " birch  & co " are one employer; none given is "" too."""
+    """One key per employer, whatever its case and spacing; none given is ""."""
     return " ".join((employer or "").split()).casefold()
 
 
