@@ -19,6 +19,8 @@ from blinker import Namespace
 from flask import Flask, current_app, request
 from flask_limiter import Limiter, RequestLimit
 from limits import parse_many
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter, RateLimiter
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +52,9 @@ def sign_in_address() -> str:
     return _hashed("email", request.form.get("email", "").strip().lower())
 
 
+# Where `take` counts while the shared storage cannot be reached.
+FALLBACK_EXTENSION = "followup.limits_fallback"
+
 limiter = Limiter(
     key_func=client_address,
     strategy="moving-window",
@@ -72,6 +77,7 @@ def init_app(app: Flask) -> None:
             "socket_connect_timeout": timeout,
         }
     limiter.init_app(app)
+    app.extensions[FALLBACK_EXTENSION] = MovingWindowRateLimiter(MemoryStorage())
     # One limiter serves every app built in this process (tests build many): a new
     # app's storage is presumed up, whatever an earlier app's Redis did.
     limiter._storage_dead = False
@@ -114,15 +120,21 @@ def seconds_to_wait() -> int:
 def take(name: str, limit_value: str, key: str) -> int | None:
     """Count one request against `limit_value` for `key`; seconds to wait if over.
 
-    For checks a view makes itself, once it knows a request counts.
+    For checks a view makes itself, once it knows a request counts. While the
+    shared storage fails, this process counts in its own memory, as routes do.
     """
     try:
-        strategy = limiter.limiter
-        for item in parse_many(limit_value):
-            if not strategy.hit(item, STORAGE_PREFIX, name, key):
-                reset_at, _ = strategy.get_window_stats(item, STORAGE_PREFIX, name, key)
-                report_refusal(name)
-                return max(1, math.ceil(reset_at - time.time()))
-    except Exception as exc:  # the storage is unreachable: let the request through
-        log.warning("rate limit %s not checked: %s", name, type(exc).__name__)
+        return _take(limiter.limiter, name, limit_value, key)
+    except Exception as exc:  # Redis unreachable or hung: its errors vary
+        log.warning("rate limit %s counted in memory: %s", name, type(exc).__name__)
+        fallback = current_app.extensions[FALLBACK_EXTENSION]
+        return _take(fallback, name, limit_value, key)
+
+
+def _take(strategy: RateLimiter, name: str, limit_value: str, key: str) -> int | None:
+    for item in parse_many(limit_value):
+        if not strategy.hit(item, STORAGE_PREFIX, name, key):
+            reset_at, _ = strategy.get_window_stats(item, STORAGE_PREFIX, name, key)
+            report_refusal(name)
+            return max(1, math.ceil(reset_at - time.time()))
     return None

@@ -10,8 +10,10 @@ from plugin import create_app
 from plugin.config import ConfigError, load_config
 from plugin.extensions.limits import storage_uri
 from plugin.extensions.queues import use_redis
+from tests.support.events import interview_event
 from tests.support.forms import csrf_token
 from tests.support.ports import free_port
+from tests.support.signing import SignedPost
 
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL")
 FORGED = {"X-Forwarded-For": "192.0.2.1"}
@@ -114,3 +116,21 @@ def test_without_redis_each_process_counts_for_itself(settings):
 )
 def test_counts_go_to_the_redis_the_queues_use(redis_url, storage):
     assert storage_uri(redis_url) == storage
+
+
+def test_webhooks_are_counted_in_memory_while_redis_is_unreachable(app, settings):
+    # (`app` empties the tables afterwards; this test builds its own.)
+    settings.update(
+        REDIS_URL=f"redis://127.0.0.1:{free_port()}/0",
+        RATE_LIMIT_WEBHOOKS="2 per minute",
+    )
+    app = create_app(settings)
+    use_redis(app, None)
+    post_event = SignedPost(app.test_client())
+
+    answers = [
+        post_event(interview_event(**{"data.interview.id": f"i-{n}"})).status_code
+        for n in range(3)
+    ]
+
+    assert answers == [202, 202, 429]
