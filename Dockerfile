@@ -15,4 +15,5 @@ RUN pip install --no-cache-dir . && useradd --system --home /data followup \
 
 USER followup
 EXPOSE 8000
-CMD ["gunicorn", "--bind", "0.0.0.0:8000", "--workers", "2", "plugin.wsgi:app"]
+# Threaded workers: see plugin/gunicorn_conf.py for why.
+CMD ["gunicorn", "-c", "python:plugin.gunicorn_conf", "plugin.wsgi:app"]

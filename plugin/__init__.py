@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from plugin.config import load_config
 
@@ -22,19 +23,32 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(load_config(settings))
     # Plain Flask settings (TESTING, ...) may be passed straight through.
     app.config.update({k: v for k, v in settings.items() if k in ("TESTING",)})
+    trust_proxies(app)
     register_extensions(app)
     register_blueprints(app)
     register_commands(app)
     return app
 
 
+def trust_proxies(app: Flask) -> None:
+    """Believe X-Forwarded-For and -Proto from PROXY_HOPS proxies, and no one else."""
+    hops = app.config["PROXY_HOPS"]
+    if hops:
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=hops, x_proto=hops
+        )
+
+
 def register_extensions(app: Flask) -> None:
-    """Bind the database, migrations and queues to this app."""
+    """Bind the database, migrations, queues and rate limits to this app."""
     from plugin import models  # noqa: F401  (registers the tables)
-    from plugin.extensions import csrf, db, logs, migrate, queues
+    from plugin.extensions import csrf, db, limits, logs, metrics, migrate, queues
 
     logs.init_app(app)
     db.init_app(app)
+    # Limits first: a refused request is turned away before any other work.
+    limits.init_app(app)
+    metrics.count_refusals()
     csrf.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     queues.init_app(app)

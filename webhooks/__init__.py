@@ -77,6 +77,9 @@ class WebhookSource(Source):
     secrets_setting: str
     #: The answer to a delivery stored for processing (some senders want 200).
     accepted_status: int = 202
+    #: Event types a vendor sends to test the endpoint while it is set up: never
+    #: rate-limited, so saving the webhook in the vendor's screens always works.
+    setup_pings: tuple[str, ...] = ()
 
     def answer_now(self, payload: Any) -> dict[str, Any] | None:
         """A body to answer 200 with at once, storing nothing (a setup ping)."""

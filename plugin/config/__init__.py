@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import current_app
+from limits import parse_many
 
 from plugin.config import urls
 from plugin.config.policy import Policy, PolicyError
@@ -20,6 +21,17 @@ LOG_FORMATS = ("text", "json")
 # Redis answers in well under a millisecond; waiting longer only holds up a webhook
 # whose event is already stored (the tick queues it later).
 REDIS_TIMEOUT_SECONDS = 0.25
+
+# Rate limits in Flask-Limiter's syntax ("30 per minute;300 per hour"); each applies
+# to every key named in the README's security section. None is met in normal use.
+RATE_LIMIT_DEFAULTS = {
+    # Plan-page forms, per link and per client address.
+    "RATE_LIMIT_PLAN": "30 per minute;300 per hour",
+    # Sign-in link requests, per email address and per client address.
+    "RATE_LIMIT_SIGN_IN": "20 per minute;200 per hour",
+    # Signed deliveries per webhook source (an ATS's bulk update sends bursts).
+    "RATE_LIMIT_WEBHOOKS": "600 per minute",
+}
 
 # Each URL setting and the check it must pass before the service starts.
 URL_CHECKS = {
@@ -91,6 +103,8 @@ ENV_NAMES = (
     *VENDOR_API_SETTINGS,
     "METRICS_TOKEN",
     "PROMETHEUS_MULTIPROC_DIR",
+    *RATE_LIMIT_DEFAULTS,
+    "PROXY_HOPS",
 )
 
 
@@ -156,6 +170,11 @@ def load_config(environ: Mapping[str, Any]) -> dict[str, Any]:
         ),
     }
     config.update(_metrics_settings(env))
+    for name, default in RATE_LIMIT_DEFAULTS.items():
+        config[name] = _rate_limit(env, name, default)
+    # Proxies in front of us whose X-Forwarded-For is trusted (0: the peer is the
+    # client; the compose file's nginx makes it 1).
+    config["PROXY_HOPS"] = _whole_number(env, "PROXY_HOPS", 0)
     for name in BULLHORN_SETTINGS:
         config[name] = env.get(name, BULLHORN_DEFAULTS.get(name))
     # Plain-text keys, several (space-separated) while a rotation is under way.
@@ -231,6 +250,19 @@ def _whole_number(env: Mapping[str, Any], name: str, default: int) -> int:
     if number < 0:
         raise ConfigError(f"{name} must be zero or more")
     return number
+
+
+def _rate_limit(env: Mapping[str, Any], name: str, default: str) -> str:
+    value = str(env.get(name, default))
+    try:
+        parsed = parse_many(value)
+    except ValueError as exc:
+        raise ConfigError(
+            f"{name} must be limits like '30 per minute;300 per hour', got {value!r}"
+        ) from exc
+    if not parsed or any(item.amount < 1 for item in parsed):
+        raise ConfigError(f"{name} must let at least one request through")
+    return value
 
 
 def _positive_seconds(env: Mapping[str, Any], name: str, default: float) -> float:

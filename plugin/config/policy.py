@@ -100,10 +100,12 @@ class BusinessDaysPolicy:
 
 @dataclass(frozen=True)
 class AlertsPolicy:
-    """Where recruiters' alerts go besides email: a Slack-compatible chat webhook."""
+    """Where recruiters' alerts go besides email, and when a repeat is no news."""
 
     chat_webhook_url: str = ""  # firm-wide; a recruiter may have their own
     chat_allowed_hosts: tuple[str, ...] = ("hooks.slack.com",)
+    # The same competing offer reported again within this many hours is no news.
+    repeat_window_hours: int = 24
 
 
 @dataclass(frozen=True)

@@ -118,6 +118,11 @@ _RULES: tuple[tuple[str, Any, str], ...] = (
         "must be an https URL on one of alerts.chat_allowed_hosts",
     ),
     (
+        "alerts.repeat_window_hours",
+        lambda p: p.alerts.repeat_window_hours > 0,
+        "must be more than zero",
+    ),
+    (
         "digest.no_news_days",
         lambda p: p.digest.no_news_days > 0,
         "must be more than zero",

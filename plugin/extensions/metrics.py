@@ -13,6 +13,8 @@ import os
 from prometheus_client import Counter
 from prometheus_client.registry import Collector
 
+from plugin.extensions.limits import rate_limited
+
 PREFIX = "followup_"
 MULTIPROCESS_SETTING = "PROMETHEUS_MULTIPROC_DIR"
 
@@ -38,8 +40,18 @@ def count_webhook(source: str, status: int) -> None:
 
 
 def count_rate_limited(limit: str) -> None:
-    """Count one request refused by the rate limit called `limit` (e.g. "plan")."""
+    """Count one request refused by the rate limit called `limit` ("plan_per_ip")."""
     RATE_LIMITED.labels(limit=limit).inc()
+
+
+def count_refusals() -> None:
+    """Count every rate-limit refusal the limiter announces (once per process)."""
+    # Connected by identity and held strongly: calling it again connects nothing more.
+    rate_limited.connect(_on_rate_limited, weak=False)
+
+
+def _on_rate_limited(app: object, limit: str) -> None:
+    count_rate_limited(limit)
 
 
 def multiprocess_dir() -> str | None:

@@ -6,7 +6,8 @@ Emails the candidate triggers go out at once; they are answers, not coaching.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -41,10 +42,30 @@ OFFER_GUIDANCE = "offer_guidance"
 REPORT_RECEIVED = "report_received"
 
 
+@dataclass(frozen=True)
+class OfferReport:
+    """What came of a competing-offer report: the offer, and whether it was news."""
+
+    offer: CompetingOffer
+    repeated: bool
+
+
 def report_competing_offer(
     application: Application, employer: str | None, deadline: date, note: str | None
-) -> CompetingOffer:
-    """Record another employer's offer: guidance for the candidate, alerts at once."""
+) -> OfferReport:
+    """Record another employer's offer: guidance for the candidate, alerts at once.
+
+    The same offer (employer and deadline) reported again within the policy's
+    `alerts.repeat_window_hours` is no news: the open report is updated, and neither
+    the candidate nor the recruiter hears about it twice.
+    """
+    _lock(application)
+    repeated = _same_offer_reported_lately(application, employer, deadline)
+    if repeated is not None:
+        if note:
+            repeated.note = note  # what the candidate said last is what counts
+        db.session.commit()
+        return OfferReport(repeated, repeated=True)
     offer = CompetingOffer(
         application=application,
         employer_name=employer or None,
@@ -63,7 +84,37 @@ def report_competing_offer(
         CANDIDATE_ACTOR,
     )
     _answer(application, OFFER_GUIDANCE, alerts)
-    return offer
+    return OfferReport(offer, repeated=False)
+
+
+def _lock(application: Application) -> None:
+    """Hold the application's row: of two reports racing, the second sees the first."""
+    db.session.execute(
+        select(Application.id).where(Application.id == application.id).with_for_update()
+    )
+
+
+def _same_offer_reported_lately(
+    application: Application, employer: str | None, deadline: date
+) -> CompetingOffer | None:
+    """The offer with this employer and deadline reported within the window."""
+    window = timedelta(hours=firm_policy().alerts.repeat_window_hours)
+    recent = db.session.scalars(
+        select(CompetingOffer)
+        .where(
+            CompetingOffer.application_id == application.id,
+            CompetingOffer.offer_deadline == deadline,
+            CompetingOffer.reported_at >= clock.now() - window,
+        )
+        .order_by(CompetingOffer.reported_at.desc())
+    ).all()
+    wanted = _employer_key(employer)
+    return next((o for o in recent if _employer_key(o.employer_name) == wanted), None)
+
+
+def _employer_key(employer: str | None) -> str:
+    """One key per employer, whatever its case and spacing; none given is ""."""
+    return " ".join((employer or "").split()).casefold()
 
 
 def report_heard_back(application: Application, outcome: str) -> None:

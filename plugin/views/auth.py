@@ -5,6 +5,13 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
+from plugin.extensions.limits import (
+    client_address,
+    limiter,
+    refusal_of,
+    setting,
+    sign_in_address,
+)
 from plugin.extensions.queues import MAIL_QUEUE, SEND_LOGIN_EMAIL, enqueue
 from plugin.mail.messages import job_timeout
 from plugin.operations.accounts import find_user, new_login_link, use_login_link
@@ -15,6 +22,20 @@ bp = Blueprint("auth", __name__)
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(
+    setting("RATE_LIMIT_SIGN_IN"),
+    key_func=sign_in_address,
+    methods=["POST"],
+    scope="sign_in_per_address",
+    on_breach=refusal_of("sign_in_per_address"),
+)
+@limiter.limit(
+    setting("RATE_LIMIT_SIGN_IN"),
+    key_func=client_address,
+    methods=["POST"],
+    scope="sign_in_per_ip",
+    on_breach=refusal_of("sign_in_per_ip"),
+)
 def login() -> Page:
     """Ask for a sign-in link; the answer is the same whether the email is known."""
     form = LoginForm()

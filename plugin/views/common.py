@@ -23,6 +23,9 @@ from plugin.mail.links import PLAN_PAGE, BadLink, read_token
 from plugin.models import Application, User
 
 Page = tuple[str, int] | BaseResponse
+
+# People read these pages in a browser; everything else is spoken to in JSON.
+PAGE_PREFIXES = ("/dashboard", "/login", "/logout", "/plan/", "/unsubscribe/")
 View = TypeVar("View", bound=Callable[..., Any])
 
 
@@ -34,6 +37,23 @@ def error_response(
     if fields:
         body["fields"] = fields
     return jsonify(body), status
+
+
+def too_many_requests(retry_after: int) -> tuple[Response, int]:
+    """A 429 that says when to come back: a page for people, JSON for programs."""
+    if request.path.startswith(PAGE_PREFIXES):
+        page = render_template(
+            "error.html", status=429, title="Too many tries", retry_after=retry_after
+        )
+        response = Response(page, status=429, mimetype="text/html")
+    else:
+        response, _ = error_response(
+            429,
+            "rate_limited",
+            f"Too many requests; try again in {retry_after} seconds.",
+        )
+    response.headers["Retry-After"] = str(retry_after)
+    return response, 429
 
 
 class LinkProblem(Exception):

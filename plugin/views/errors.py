@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, render_template, request
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge, TooManyRequests
 
-from plugin.views.common import error_response
+from plugin.extensions.limits import seconds_to_wait
+from plugin.views.common import PAGE_PREFIXES, error_response, too_many_requests
 
 log = logging.getLogger(__name__)
 
@@ -15,6 +16,7 @@ log = logging.getLogger(__name__)
 def register(app: Flask) -> None:
     """Install the handlers on `app`."""
     app.register_error_handler(RequestEntityTooLarge, _too_large)
+    app.register_error_handler(TooManyRequests, _rate_limited)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected)
 
@@ -28,8 +30,8 @@ def _too_large(exc: RequestEntityTooLarge) -> tuple[Response, int]:
     )
 
 
-# People read these pages in a browser; everything else is spoken to in JSON.
-PAGE_PREFIXES = ("/dashboard", "/login", "/logout", "/plan/", "/unsubscribe/")
+def _rate_limited(exc: TooManyRequests) -> tuple[Response, int]:
+    return too_many_requests(seconds_to_wait())
 
 
 def _http_error(exc: HTTPException) -> tuple[Response | str, int]:

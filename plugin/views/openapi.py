@@ -103,6 +103,9 @@ WEBHOOK_REFUSALS = {
     "404": _error("No such source."),
     "413": _error("The body is over the size limit (256 KiB by default)."),
     "422": _error("The event breaks the schema; `fields` names each path at fault."),
+    "429": _error(
+        "Over RATE_LIMIT_WEBHOOKS for this source; retry after `Retry-After` seconds."
+    ),
 }
 
 

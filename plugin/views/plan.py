@@ -17,6 +17,13 @@ from werkzeug.wrappers import Response as BaseResponse
 from plugin import clock
 from plugin.cadence.steps import Step
 from plugin.config import firm_policy
+from plugin.extensions.limits import (
+    client_address,
+    limiter,
+    link_token,
+    refusal_of,
+    setting,
+)
 from plugin.mail.coaching import role_phrase
 from plugin.models import CANDIDATE_ACTOR, Application, Touchpoint, TouchpointStatus
 from plugin.models.zones import zone_of
@@ -47,6 +54,16 @@ STATUS_LABELS = {
 
 bp.register_error_handler(LinkProblem, link_problem)
 
+# Every form on the page counts, per link and per client address; reading does not.
+for _scope, _key in (("plan_per_token", link_token), ("plan_per_ip", client_address)):
+    limiter.shared_limit(
+        setting("RATE_LIMIT_PLAN"),
+        scope=_scope,
+        key_func=_key,
+        methods=["POST"],
+        on_breach=refusal_of(_scope),
+    )(bp)
+
 
 @bp.get("/plan/<token>")
 def show(token: str) -> Page:
@@ -62,9 +79,13 @@ def report_offer(token: str) -> Page:
     form.offer_deadline.validators.append(NotBefore(_today(application)))
     if not form.validate_on_submit():
         return _page(token, application, offer_form=form)
-    actions.report_competing_offer(
+    report = actions.report_competing_offer(
         application, form.employer.data, form.offer_deadline.data, form.note.data
     )
+    if report.repeated:
+        return _done(
+            token, "We already have this offer: the note we emailed you still applies."
+        )
     told = ", and told your recruiter" if application.recruiter_id else ""
     return _done(token, f"Thanks. We've emailed you a short note you can send{told}.")
 

@@ -8,12 +8,23 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
+from plugin.extensions.limits import limiter, link_token, refusal_of
 from plugin.mail.links import UNSUBSCRIBE
 from plugin.operations import actions
 from plugin.views.common import LinkProblem, application_for, link_problem
 
 bp = Blueprint("unsubscribe", __name__)
 bp.register_error_handler(LinkProblem, link_problem)
+
+# Per link only, and generously: one-click POSTs come from mailbox providers' servers,
+# where one address speaks for many people, and an opt-out must never wait.
+UNSUBSCRIBE_LIMIT = "30 per minute"
+limiter.limit(
+    UNSUBSCRIBE_LIMIT,
+    key_func=link_token,
+    methods=["POST"],
+    on_breach=refusal_of("unsubscribe_per_token"),
+)(bp)
 
 
 @bp.get("/unsubscribe/<token>")

@@ -17,11 +17,12 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from plugin import clock
 from plugin.extensions import db
+from plugin.extensions.limits import take
 from plugin.extensions.metrics import count_webhook
 from plugin.extensions.queues import EVENTS_QUEUE, PROCESS_INBOX_EVENT, enqueue
 from plugin.models import InboxEvent
 from plugin.operations.preview import preview_event
-from plugin.views.common import error_response
+from plugin.views.common import error_response, too_many_requests
 from webhooks import (
     Delivery,
     IgnoredEvent,
@@ -70,6 +71,9 @@ def receive(source_name: str) -> tuple[Response, int]:
     if immediate is not None:
         # A setup probe: answered at once, stored nowhere.
         return jsonify(immediate), 200
+    wait = _over_allowance(checked)
+    if wait is not None:
+        return too_many_requests(wait)
     return _store_and_queue(checked)
 
 
@@ -90,6 +94,9 @@ def preview(source_name: str) -> tuple[Response, int]:
         checked = _check_delivery(source_name)
     except Refused as refused:
         return refused.answer
+    wait = _over_allowance(checked)
+    if wait is not None:
+        return too_many_requests(wait)
     try:
         previews = preview_event(checked.source, checked.payload)
     except IgnoredEvent as ignored:
@@ -101,6 +108,18 @@ def preview(source_name: str) -> tuple[Response, int]:
             503, "source_unavailable", "The source's API could not be reached."
         )
     return jsonify(applications=previews), 200
+
+
+def _over_allowance(checked: CheckedDelivery) -> int | None:
+    """Seconds to wait when the source sent more than RATE_LIMIT_WEBHOOKS allows.
+
+    Counted only once the signature is proven, so that nobody without the secret can
+    use up a vendor's allowance; a vendor's setup ping never counts.
+    """
+    if checked.event_type in checked.source.setup_pings:
+        return None
+    limit = current_app.config["RATE_LIMIT_WEBHOOKS"]
+    return take("webhooks_per_source", limit, checked.source.name)
 
 
 def _check_delivery(source_name: str) -> CheckedDelivery:

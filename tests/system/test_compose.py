@@ -54,3 +54,31 @@ def test_web_image_entrypoint_matches_compose():
 
     assert '"plugin.wsgi:app"' in dockerfile
     assert SERVICES["web"]["command"][-1] == "plugin.wsgi:app"
+
+
+def test_nginx_is_the_only_way_in_and_the_app_trusts_it_alone():
+    proxy, web = SERVICES["proxy"], SERVICES["web"]
+
+    assert proxy["image"].startswith("nginx")
+    assert {"80:80", "443:443"} <= set(proxy["ports"])
+    assert "ports" not in web  # gunicorn is reached through the proxy only
+    assert web["environment"]["PROXY_HOPS"] == 1
+
+
+def test_the_proxy_mounts_the_shipped_nginx_config():
+    mounts = dict(volume.split(":")[:2] for volume in SERVICES["proxy"]["volumes"])
+
+    assert mounts["./deploy/nginx.conf"] == "/etc/nginx/conf.d/default.conf"
+    assert (ROOT / "deploy" / "nginx.conf").is_file()
+    nginx_conf = (ROOT / "deploy" / "nginx.conf").read_text()
+    assert "server web:8000;" in nginx_conf
+    assert "proxy_request_buffering on;" in nginx_conf
+
+
+def test_web_runs_the_shipped_gunicorn_settings_in_compose_and_image():
+    command = SERVICES["web"]["command"]
+    dockerfile = (ROOT / "Dockerfile").read_text()
+
+    assert command[:3] == ["gunicorn", "-c", "python:plugin.gunicorn_conf"]
+    assert '"-c", "python:plugin.gunicorn_conf"' in dockerfile
+    assert importlib.util.find_spec("plugin.gunicorn_conf") is not None

@@ -69,11 +69,12 @@ def test_webhooks_are_counted_by_source_and_answer(client, post_event):
 
 
 def test_rate_limit_refusals_are_counted_by_limit(client):
-    before = sample(scrape(client), "followup_rate_limited_total", limit="plan") or 0
+    name = "followup_rate_limited_total"
+    before = sample(scrape(client), name, limit="plan_per_ip") or 0
 
-    count_rate_limited("plan")
+    count_rate_limited("plan_per_ip")
 
-    after = sample(scrape(client), "followup_rate_limited_total", limit="plan")
+    after = sample(scrape(client), name, limit="plan_per_ip")
     assert after == before + 1
 
 

@@ -47,6 +47,7 @@ class AshbySource(WebhookSource):
 
     name = "ashby"
     secrets_setting = "ASHBY_WEBHOOK_SECRETS"
+    setup_pings = ("ping",)
 
     def verify(self, delivery: Delivery, secrets: tuple[bytes, ...]) -> None:
         """Check `Ashby-Signature` over the raw body against every secret."""

@@ -43,6 +43,7 @@ class GreenhouseSource(WebhookSource, PullSource):
 
     name = "greenhouse"
     secrets_setting = "GREENHOUSE_WEBHOOK_SECRETS"
+    setup_pings = ("ping",)
     accepted_status = 200  # Greenhouse treats 202 as a failed delivery
     required_settings = (
         "GREENHOUSE_CLIENT_ID",
