@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from jinja2 import ChoiceLoader, FileSystemLoader
 
 from plugin.config import load_config
 
@@ -22,18 +23,38 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.update(load_config(settings))
     # Plain Flask settings (TESTING, ...) may be passed straight through.
     app.config.update({k: v for k, v in settings.items() if k in ("TESTING",)})
+    register_templates(app)
     register_extensions(app)
     register_blueprints(app)
     register_commands(app)
     return app
 
 
+def register_templates(app: Flask) -> None:
+    """Search the firm's TEMPLATES_DIR first, then ours (a missing folder is fine)."""
+    from plugin.mail.language import current_language
+
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(str(app.config["TEMPLATES_DIR"])),
+            FileSystemLoader(str(TEMPLATES_DIR)),
+        ]
+    )
+    app.jinja_env.globals["current_language"] = current_language
+
+
 def register_extensions(app: Flask) -> None:
-    """Bind the database, migrations and queues to this app."""
+    """Bind the database, migrations, queues and translations to this app."""
     from plugin import models  # noqa: F401  (registers the tables)
-    from plugin.extensions import csrf, db, logs, migrate, queues
+    from plugin.extensions import babel, csrf, db, logs, migrate, queues
+    from plugin.mail.language import selected_language
 
     logs.init_app(app)
+    babel.init_app(
+        app,
+        default_locale=app.config["POLICY"].firm.language,
+        locale_selector=selected_language,
+    )
     db.init_app(app)
     csrf.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
@@ -46,6 +67,7 @@ def register_blueprints(app: Flask) -> None:
     from plugin.views import (
         api,
         auth,
+        branding,
         dashboard,
         errors,
         health,
@@ -68,6 +90,7 @@ def register_blueprints(app: Flask) -> None:
         unsubscribe.bp,
         auth.bp,
         dashboard.bp,
+        branding.bp,
     ):
         app.register_blueprint(blueprint)
     # The API's blueprint is registered through its description (/openapi.json).
