@@ -67,8 +67,11 @@ def check_templates(app: Flask) -> list[TemplateProblem]:
                 with force_locale(language):
                     try:
                         renders.setdefault(name, {})[language] = render()
+                    except TemplateSyntaxError as exc:
+                        if exc.filename not in broken:  # else reported above
+                            problems.append(_render_problem(name, language, exc))
                     except Exception as exc:  # noqa: BLE001  (reported, not raised)
-                        problems.append(_render_problem(name, language, exc, broken))
+                        problems.append(_render_problem(name, language, exc))
         problems += _missing_footer(renders)
     problems += _untranslated(renders)
     return list(dict.fromkeys(problems))
@@ -85,9 +88,7 @@ def _compile_all(app: Flask) -> list[TemplateProblem]:
     return problems
 
 
-def _render_problem(
-    name: str, language: str, exc: Exception, broken: set[str]
-) -> TemplateProblem:
+def _render_problem(name: str, language: str, exc: Exception) -> TemplateProblem:
     """Where in which template rendering failed, from the rendered frames."""
     frames = [
         frame
@@ -95,10 +96,10 @@ def _render_problem(
         if frame.filename.endswith((".html", ".txt", ".css"))
     ]
     message = f"cannot be rendered in {language}: {type(exc).__name__}: {exc}"
+    if isinstance(exc, TemplateSyntaxError):
+        return TemplateProblem(exc.filename or name, message, exc.lineno)
     if frames:
         return TemplateProblem(frames[-1].filename, message, frames[-1].lineno)
-    if isinstance(exc, TemplateSyntaxError) and exc.filename in broken:
-        return TemplateProblem(exc.filename, message, exc.lineno)
     return TemplateProblem(name, message)
 
 
