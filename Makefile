@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint install clean fuzz
+.PHONY: run test lint install clean fuzz translations
 
 # make fuzz: mutated valid events through the real webhook (not part of `make test`).
 FUZZ_EXAMPLES ?= 3000
@@ -31,6 +31,16 @@ install: $(DEV_STAMP)
 fuzz: $(DEV_STAMP)
 	HYPOTHESIS_PROFILE=fuzz FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_SECONDS=$(FUZZ_SECONDS) \
 		$(BIN)/pytest tests/webhooks/fuzz_webhooks.py -q -s -p no:cacheprovider
+
+# make translations: collect the strings, merge them into each language's catalogue,
+# compile the catalogues (commit the .po and .mo files together).
+TRANSLATIONS := plugin/translations
+translations: $(DEV_STAMP)
+	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output \
+		--project followup-coach -o $(TRANSLATIONS)/messages.pot .
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i $(TRANSLATIONS)/messages.pot \
+		-d $(TRANSLATIONS)
+	$(BIN)/pybabel compile --statistics -d $(TRANSLATIONS)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from jinja2 import ChoiceLoader, FileSystemLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from plugin.config import load_config
@@ -24,10 +25,24 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     # Plain Flask settings (TESTING, ...) may be passed straight through.
     app.config.update({k: v for k, v in settings.items() if k in ("TESTING",)})
     trust_proxies(app)
+    register_templates(app)
     register_extensions(app)
     register_blueprints(app)
     register_commands(app)
     return app
+
+
+def register_templates(app: Flask) -> None:
+    """Search the firm's TEMPLATES_DIR first, then ours (a missing folder is fine)."""
+    from plugin.mail.language import current_language
+
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader(str(app.config["TEMPLATES_DIR"])),
+            FileSystemLoader(str(TEMPLATES_DIR)),
+        ]
+    )
+    app.jinja_env.globals["current_language"] = current_language
 
 
 def trust_proxies(app: Flask) -> None:
@@ -40,11 +55,26 @@ def trust_proxies(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    """Bind the database, migrations, queues and rate limits to this app."""
+    """Bind the database, migrations, queues, rate limits and translations."""
     from plugin import models  # noqa: F401  (registers the tables)
-    from plugin.extensions import csrf, db, limits, logs, metrics, migrate, queues
+    from plugin.extensions import (
+        babel,
+        csrf,
+        db,
+        limits,
+        logs,
+        metrics,
+        migrate,
+        queues,
+    )
+    from plugin.mail.language import selected_language
 
     logs.init_app(app)
+    babel.init_app(
+        app,
+        default_locale=app.config["POLICY"].firm.language,
+        locale_selector=selected_language,
+    )
     db.init_app(app)
     # Limits first: a refused request is turned away before any other work.
     limits.init_app(app)
@@ -60,6 +90,7 @@ def register_blueprints(app: Flask) -> None:
     from plugin.views import (
         api,
         auth,
+        branding,
         dashboard,
         errors,
         health,
@@ -84,6 +115,7 @@ def register_blueprints(app: Flask) -> None:
         unsubscribe.bp,
         auth.bp,
         dashboard.bp,
+        branding.bp,
     ):
         app.register_blueprint(blueprint)
     # The API's blueprint is registered through its description (/openapi.json).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from functools import cache
 from typing import Any
@@ -100,6 +101,29 @@ class ExternalId(fields.Field):
 def iana_zone_names() -> frozenset[str]:
     """The zone names of the tz database (folders such as "America" are not zones)."""
     return frozenset(available_timezones())
+
+
+# BCP 47 (RFC 5646) language tags in the common shape: language, then optional
+# script, region and variants ("es", "en-US", "zh-Hant-TW", "de-CH-1996").
+_LANGUAGE_TAG = re.compile(
+    r"[A-Za-z]{2,3}"
+    r"(-[A-Za-z]{4})?"
+    r"(-(?:[A-Za-z]{2}|[0-9]{3}))?"
+    r"(-(?:[A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*"
+)
+LANGUAGE_TAG_MAX = 35
+
+
+class LanguageTag(fields.String):
+    """A BCP 47 language tag such as "es" or "en-US"; case is kept as sent."""
+
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Any, **kwargs: Any
+    ) -> str:
+        tag = str(super()._deserialize(value, attr, data, **kwargs))
+        if len(tag) > LANGUAGE_TAG_MAX or not _LANGUAGE_TAG.fullmatch(tag):
+            raise ValidationError('Not a BCP 47 language tag such as "es" or "en-US".')
+        return tag
 
 
 class TimeZoneName(fields.String):

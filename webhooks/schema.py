@@ -18,6 +18,7 @@ from webhooks.fields import (
     EventDate,
     EventDateTime,
     ExternalId,
+    LanguageTag,
     Text,
     TimeZoneName,
 )
@@ -83,6 +84,7 @@ class CandidateSchema(_Lenient):
     # Null is taken as "not given": a candidate's address is never cleared.
     email = EmailAddress(allow_none=True)
     timezone = TimeZoneName(allow_none=True)
+    locale = LanguageTag(allow_none=True)
 
 
 class ApplicationSchema(_Lenient):

@@ -18,6 +18,7 @@ from plugin.cli.outbox import outbox_group
 from plugin.cli.preview import preview_command
 from plugin.cli.sources import sources_group
 from plugin.cli.suppressions import suppressions_group
+from plugin.cli.templates import templates_group
 from plugin.cli.users import users_group
 from plugin.cli.verbs import (
     run_command,
@@ -66,5 +67,6 @@ def register(app: Flask) -> None:
         users_group,
         sources_group,
         suppressions_group,
+        templates_group,
     ):
         app.cli.add_command(command)

@@ -90,6 +90,7 @@ ENV_NAMES = (
     "TICK_INTERVAL",
     "STANDARD_WEBHOOK_SECRET",
     "DATA_DIR",
+    "TEMPLATES_DIR",
     "WEBHOOK_MAX_BYTES",
     "REDIS_TIMEOUT",
     "SOURCES_POLL_INTERVAL",
@@ -137,6 +138,8 @@ def load_config(environ: Mapping[str, Any]) -> dict[str, Any]:
     config: dict[str, Any] = {
         "EMBEDDED": embedded,
         "DATA_DIR": data_dir,
+        # The firm's own email and page templates, searched before ours.
+        "TEMPLATES_DIR": Path(env.get("TEMPLATES_DIR") or data_dir / "templates"),
         "SQLALCHEMY_DATABASE_URI": _database_uri(env.get("DATABASE_URL"), data_dir),
         "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(env.get("DATABASE_URL")),
         "REDIS_URL": env.get("REDIS_URL"),

@@ -6,6 +6,7 @@ Every key is optional; the defaults below are the documented ones (README and
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, time
 from urllib.parse import urlsplit
@@ -13,6 +14,8 @@ from urllib.parse import urlsplit
 from plugin.config.source_policy import SourcesPolicy
 
 ROUTING_MODES = ("direct", "via_recruiter")
+# The languages we ship every candidate email and page in (plugin/translations).
+LANGUAGES = ("en", "es")
 
 
 class PolicyError(ValueError):
@@ -27,6 +30,8 @@ class FirmPolicy:
     postal_address: str = ""
     timezone: str = "America/New_York"
     reply_to: str = ""
+    # Candidates whose language we do not ship, or who have none, read this one.
+    language: str = "en"
 
 
 @dataclass(frozen=True)
@@ -119,6 +124,14 @@ class DigestPolicy:
 
 
 @dataclass(frozen=True)
+class BrandingPolicy:
+    """The firm's colour and logo on candidate emails and pages."""
+
+    colour: str = "#1f5fa8"  # #RRGGBB
+    logo_url: str = ""  # https only; its origin joins the pages' img-src
+
+
+@dataclass(frozen=True)
 class RetentionPolicy:
     """How long raw webhook bodies and sent message bodies are kept."""
 
@@ -143,7 +156,31 @@ class Policy:
     retention: RetentionPolicy = field(default_factory=RetentionPolicy)
     alerts: AlertsPolicy = field(default_factory=AlertsPolicy)
     digest: DigestPolicy = field(default_factory=DigestPolicy)
+    branding: BrandingPolicy = field(default_factory=BrandingPolicy)
     sources: SourcesPolicy = field(default_factory=SourcesPolicy)
+
+
+def is_hex_colour(value: str) -> bool:
+    """True for exactly `#RRGGBB`: the value is written into styles as it is."""
+    return re.fullmatch(r"#[0-9A-Fa-f]{6}", value) is not None
+
+
+def logo_origin(url: str) -> str:
+    """The `https://host[:port]` a logo is fetched from, for the CSP's img-src."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc.lower()}"
+
+
+def is_logo_url(url: str) -> bool:
+    """An https URL with a host, and nothing that could break out of a CSP or tag."""
+    if re.fullmatch(r"[A-Za-z0-9._~:/?#\[\]@!$&()*+,=%-]+", url) is None:
+        return False
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  (raises on a malformed port)
+    except ValueError:
+        return False
+    return parts.scheme == "https" and bool(parts.hostname) and not parts.username
 
 
 def chat_url_allowed(url: str, allowed_hosts: tuple[str, ...]) -> bool:

@@ -11,10 +11,13 @@ from typing import Any, get_args, get_origin, get_type_hints
 from zoneinfo import available_timezones
 
 from plugin.config.policy import (
+    LANGUAGES,
     ROUTING_MODES,
     Policy,
     PolicyError,
     chat_url_allowed,
+    is_hex_colour,
+    is_logo_url,
 )
 from plugin.config.source_policy import BULLHORN_DECISIONS
 
@@ -44,6 +47,21 @@ def policy_from_mapping(raw: Mapping[str, Any]) -> Policy:
 # (key, test, message): limits that types alone do not express.
 _RULES: tuple[tuple[str, Any, str], ...] = (
     ("firm.timezone", lambda p: _is_zone(p.firm.timezone), "unknown time zone"),
+    (
+        "firm.language",
+        lambda p: p.firm.language in LANGUAGES,
+        "must be one of " + ", ".join(LANGUAGES),
+    ),
+    (
+        "branding.colour",
+        lambda p: is_hex_colour(p.branding.colour),
+        'must be a colour such as "#1f5fa8" (#RRGGBB)',
+    ),
+    (
+        "branding.logo_url",
+        lambda p: not p.branding.logo_url or is_logo_url(p.branding.logo_url),
+        "must be an https URL",
+    ),
     (
         "routing.mode",
         lambda p: p.routing.mode in ROUTING_MODES,

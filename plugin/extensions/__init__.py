@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from typing import Any, cast
 
+from flask_babel import Babel
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -28,6 +29,7 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 csrf = CSRFProtect()
+babel = Babel()
 
 
 def rows_changed(statement: Executable) -> int:

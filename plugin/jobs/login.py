@@ -42,16 +42,13 @@ def send_login_email(link_id: int) -> None:
     assert user is not None
     url = external_url("auth.confirm_login", token=login_token(link_id))
     minutes = int(LOGIN_LIFETIME.total_seconds() // 60)
-    text = render_template(
-        "email/login_link.txt",
-        url=url,
-        minutes=minutes,
-        firm=firm_policy().firm,
-    )
+    context = {"url": url, "minutes": minutes, "firm": firm_policy().firm}
+    text = render_template("email/login_link.txt", **context)
+    subject = render_template("email/login_link_subject.txt", **context).strip()
     try:
         message = staff_message(
             mailbox(None, user.email),
-            "Your sign-in link for Follow-Up Coach",
+            subject,
             text,
             None,
             new_message_id(link_id),

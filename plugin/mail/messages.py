@@ -16,11 +16,13 @@ from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 
 from flask import current_app, render_template
+from flask_babel import force_locale
 
 from plugin import clock
 from plugin.config import firm_policy
 from plugin.config.policy import Policy
 from plugin.mail.coaching import context_for
+from plugin.mail.language import language_of, localized_context
 from plugin.mail.links import unsubscribe_url
 from plugin.mail.transport import (
     SMTP_TIMEOUT_SECONDS,
@@ -47,14 +49,19 @@ class RenderedEmail:
 
 
 def render_email(email: OutboundEmail) -> RenderedEmail:
-    """Render the email's template with the facts we hold right now."""
-    context = context_for(email)
-    context["firm"] = firm_policy().firm
-    return RenderedEmail(
-        subject=header_text(context["subject"]),
-        text=render_template(f"email/{email.template}.txt", **context),
-        html=render_template(f"email/{email.template}.html", **context),
-    )
+    """Render the email's template with the facts we hold right now.
+
+    It speaks the candidate's language, and its subject comes from a template too.
+    """
+    with force_locale(language_of(email.application.candidate)):
+        context = context_for(email)
+        context["firm"] = firm_policy().firm
+        context = localized_context(email.template, context)
+        return RenderedEmail(
+            subject=header_text(context["subject"]),
+            text=render_template(f"email/{email.template}.txt", **context),
+            html=render_template(f"email/{email.template}.html", **context),
+        )
 
 
 def header_text(value: str | None) -> str:

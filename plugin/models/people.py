@@ -62,6 +62,8 @@ class Candidate(db.Model):  # type: ignore[name-defined]
     last_name: Mapped[str | None] = mapped_column(String(200))
     email: Mapped[str | None] = mapped_column(String(320))
     timezone: Mapped[str | None] = mapped_column(String(64))
+    # A BCP 47 tag such as "es" or "en-US"; it picks the language of emails and pages.
+    locale: Mapped[str | None] = mapped_column(String(35))
     opted_out_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Set when the person's data was erased; later events bring none of it back.
     forgotten_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -158,7 +158,7 @@ def _upsert_candidate(
         raise IgnoredEvent("the candidate's personal data was erased")
     newer = _is_newer(candidate, stamp)
     if newer:
-        _copy(fields, candidate, ("first_name", "last_name", "timezone"))
+        _copy(fields, candidate, ("first_name", "last_name", "timezone", "locale"))
         candidate.source_updated_at = stamp
     if fields.get("email") and (newer or not candidate.email):
         # Filling in a missing address overwrites nothing newer.

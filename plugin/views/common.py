@@ -16,9 +16,11 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext
 from werkzeug.wrappers import Response as BaseResponse
 
 from plugin.extensions import db
+from plugin.mail.language import speak_to
 from plugin.mail.links import PLAN_PAGE, BadLink, read_token
 from plugin.models import Application, User
 
@@ -77,23 +79,28 @@ def application_for(token: str, purpose: str = PLAN_PAGE) -> Application:
         if bad.expired:
             raise LinkProblem(
                 410,
-                "This link has expired",
-                "For your privacy, links stop working after a while. "
-                "Your recruiter can send you a fresh one.",
+                gettext("This link has expired"),
+                gettext(
+                    "For your privacy, links stop working after a while. "
+                    "Your recruiter can send you a fresh one."
+                ),
             ) from bad
         raise LinkProblem(
             404,
-            "This link doesn't work",
-            "It may have been copied only in part. Try the link in "
-            "your most recent email.",
+            gettext("This link doesn't work"),
+            gettext(
+                "It may have been copied only in part. Try the link in "
+                "your most recent email."
+            ),
         ) from bad
     application = db.session.get(Application, application_id)
     if application is None or application.candidate.forgotten_at is not None:
         raise LinkProblem(
             410,
-            "There is nothing here any more",
-            "The details this link pointed to have been erased.",
+            gettext("There is nothing here any more"),
+            gettext("The details this link pointed to have been erased."),
         )
+    speak_to(application.candidate)
     return application
 
 

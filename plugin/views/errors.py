@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, render_template, request
+from flask_babel import gettext
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge, TooManyRequests
 
 from plugin.extensions.limits import seconds_to_wait
@@ -37,7 +38,8 @@ def _rate_limited(exc: TooManyRequests) -> tuple[Response, int]:
 def _http_error(exc: HTTPException) -> tuple[Response | str, int]:
     status = exc.code or 500
     if request.path.startswith(PAGE_PREFIXES):
-        return render_template("error.html", status=status, title=exc.name), status
+        title = _page_title(status, exc.name)
+        return render_template("error.html", status=status, title=title), status
     code = (exc.name or "error").lower().replace(" ", "_")
     return error_response(status, code, exc.description or exc.name)
 
@@ -45,6 +47,20 @@ def _http_error(exc: HTTPException) -> tuple[Response | str, int]:
 def _unexpected(exc: Exception) -> tuple[Response | str, int]:
     log.exception("unhandled %s", type(exc).__name__)
     if request.path.startswith(PAGE_PREFIXES):
-        page = render_template("error.html", status=500, title="Internal Server Error")
+        title = _page_title(500, "Internal Server Error")
+        page = render_template("error.html", status=500, title=title)
         return page, 500
     return error_response(500, "internal_error", "Something went wrong on our side.")
+
+
+def _page_title(status: int, name: str) -> str:
+    """The page's heading in the reader's language, for the answers people see."""
+    titles = {
+        400: gettext("Bad request"),
+        403: gettext("Not allowed"),
+        404: gettext("Not found"),
+        405: gettext("Not allowed"),
+        410: gettext("Gone"),
+        500: gettext("Something went wrong"),
+    }
+    return titles.get(status, name)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from flask import Flask, Response, current_app, request
 
+from plugin.config import firm_policy
+from plugin.config.policy import logo_origin
+
 # Styles and scripts come from our own origin only; no page may be framed.
 CONTENT_SECURITY_POLICY = "; ".join(
     (
@@ -30,7 +33,7 @@ def register(app: Flask) -> None:
 def add_security_headers(response: Response) -> Response:
     """Set CSP, referrer, sniffing, caching and HSTS headers."""
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("Content-Security-Policy", content_security_policy())
     # Links carry tokens: a page must never hand its URL to another site.
     headers.setdefault("Referrer-Policy", "no-referrer")
     headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -39,3 +42,13 @@ def add_security_headers(response: Response) -> Response:
     if current_app.config["BASE_URL"].startswith("https://"):
         headers.setdefault("Strict-Transport-Security", HSTS)
     return response
+
+
+def content_security_policy() -> str:
+    """The CSP, with the firm's logo origin (and only that) added to img-src."""
+    logo_url = firm_policy().branding.logo_url
+    if not logo_url:
+        return CONTENT_SECURITY_POLICY
+    return CONTENT_SECURITY_POLICY.replace(
+        "img-src 'self' data:", f"img-src 'self' data: {logo_origin(logo_url)}"
+    )

@@ -40,6 +40,9 @@ def test_wheel_ships_templates_and_migrations(tmp_path):
         "plugin/migrations/script.py.mako",
         "webhooks/standard.py",
         "plugin/static/app.css",
+        "plugin/translations/es/LC_MESSAGES/messages.mo",
+        "templates/email/move_on_subject.txt",
+        "templates/brand.css",
     }
     assert expected <= names
     assert any(n.startswith("plugin/migrations/versions/") for n in names)
