@@ -27,6 +27,8 @@ from plugin.config.policy_file import load_policy
         ("[business_days]\nholidays = '2026-12-25'\n", "business_days.holidays"),
         ("[handwritten_note]\nenabled = 'yes'\n", "handwritten_note.enabled"),
         ("[retention]\ndays = 0\n", "retention.days"),
+        ("[drafts]\nsalutation = 'Sir'\n", "drafts.salutation"),
+        ("[drafts]\nsalutation = 1\n", "drafts.salutation"),
     ],
 )
 def test_invalid_policy_names_the_bad_key(tmp_path, toml, key):
@@ -67,3 +69,11 @@ def test_policy_values_override_defaults(tmp_path):
     assert policy.thank_you.delay_minutes == 90
     assert policy.quiet_hours.start.isoformat() == "22:30:00"
     assert policy.quiet_hours.end.isoformat() == "08:00:00"
+
+
+def test_drafts_greet_by_first_name_unless_the_firm_says_full_name(tmp_path):
+    path = tmp_path / "policy.toml"
+    path.write_text("[drafts]\nsalutation = 'full_name'\n")
+
+    assert load_policy(None).drafts.salutation == "first_name"
+    assert load_policy(path).drafts.salutation == "full_name"
