@@ -10,6 +10,7 @@ from plugin.models.application import (
     InterviewStatus,
 )
 from plugin.models.inbox import InboxEvent, InboxStatus
+from plugin.models.notes import InterviewerNote
 from plugin.models.outbox import EmailStatus, OutboundEmail
 from plugin.models.people import Candidate, Recruiter
 from plugin.models.sources import ConnectionState, SourceState
@@ -44,6 +45,7 @@ __all__ = [
     "MailProblem",
     "MailProblemKind",
     "Interviewer",
+    "InterviewerNote",
     "OutboundEmail",
     "Recruiter",
     "SourceState",
