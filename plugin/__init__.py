@@ -29,15 +29,17 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    """Bind the database, migrations and queues to this app."""
+    """Bind the database, migrations, queues and template helpers to this app."""
     from plugin import models  # noqa: F401  (registers the tables)
     from plugin.extensions import csrf, db, logs, migrate, queues
+    from plugin.mail import wording
 
     logs.init_app(app)
     db.init_app(app)
     csrf.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     queues.init_app(app)
+    wording.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
