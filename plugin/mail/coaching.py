@@ -50,6 +50,12 @@ def step_context(
     return {**base, **builder(application, slot, zone, policy)}
 
 
+def people_met(application: Application) -> list[Person]:
+    """Everyone the candidate met in any round, once each, in meeting order."""
+    policy = firm_policy()
+    return _people_met(application, "", zone_of(application, policy), policy)
+
+
 def role_phrase(job_title: str | None, employer: str | None) -> str:
     """ "the Payroll Specialist role at Acme", saying only what we know."""
     if job_title and employer:

@@ -98,13 +98,13 @@ def thank_you_drafts(
 
 def as_phrase(text: str | None) -> str | None:
     """A note that goes mid-sentence ("especially {note}."): no final full stop."""
-    phrase = (text or "").strip().rstrip(".").strip()
+    phrase = " ".join((text or "").split()).rstrip(".").strip()
     return phrase or None
 
 
 def as_sentence(text: str | None) -> str | None:
     """A note that stands as a sentence: a capital first, a full stop last."""
-    sentence = (text or "").strip()
+    sentence = " ".join((text or "").split())
     if not sentence:
         return None
     if sentence[-1] not in ".!?":

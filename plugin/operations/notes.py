@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 
 from plugin.extensions import db, rows_changed
+from plugin.mail.coaching import people_met
 from plugin.models import Application, InterviewerNote
 from plugin.models.notes import person_key
 
@@ -36,14 +37,14 @@ def save_note(
     if note is None:
         note = InterviewerNote(application_id=application.id, person_key=key)
         db.session.add(note)
-    note.discussed = discussed or None
-    note.reinforce = reinforce or None
+    note.discussed = (discussed or "").strip() or None
+    note.reinforce = (reinforce or "").strip() or None
     note.shared_with_recruiter = shared
     db.session.commit()
     return note
 
 
-def shared_notes(application: Application, names: list[str]) -> list[SharedNote]:
+def shared_notes(application: Application) -> list[SharedNote]:
     """The notes the candidate shared, named as the people they met (in that order)."""
     notes = {
         note.person_key: note
@@ -53,6 +54,9 @@ def shared_notes(application: Application, names: list[str]) -> list[SharedNote]
             )
         )
     }
+    if not notes:
+        return []
+    names = [person.name for person in people_met(application)]
     found = [(name, notes.get(person_key(name))) for name in names]
     return [
         SharedNote(name, note.discussed, note.reinforce)

@@ -42,6 +42,7 @@ from plugin.operations.applications import application_rows
 from plugin.operations.digest import build_digest, recruiter_zone
 from plugin.operations.events import recruiter_by_email
 from plugin.operations.mail_problems import staff_bounces
+from plugin.operations.notes import shared_notes
 from plugin.operations.outbox import settle_unknown
 from plugin.operations.planning import (
     add_to_timeline,
@@ -104,6 +105,7 @@ def application(application_id: int) -> Page:
         application=found,
         preview=preview_application(found),
         unknown=unknown,
+        shared_notes=shared_notes(found),
         steps=[s.value for s in Step],
         user=signed_in_user(),
         confirm_form=ConfirmForm(),
