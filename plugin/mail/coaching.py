@@ -19,8 +19,7 @@ from plugin.config.policy import Policy
 from plugin.mail.drafts import (
     Draft,
     Person,
-    mailto,
-    render_draft,
+    check_in_drafts,
     salutation_name,
     thank_you_drafts,
 )
@@ -172,19 +171,7 @@ def _check_in_drafts(
         "sender_name": _sender_name(application),
         "dear": salutation_name(to_name, style) if to_name else None,
     }
-    subject, body = render_draft("check_in", **words)
-    draft = Draft(
-        to_name=to_name or "",
-        to_email=to_email,
-        subject=subject,
-        body=body,
-        mailto=mailto(to_email, subject, body),
-    )
-    phone_script = None
-    if facts["ok_to_call"]:
-        title, script = render_draft("phone_script", **words)
-        phone_script = Draft(to_name=to_name or "", subject=title, body=script)
-    return {"draft": draft, "phone_script": phone_script}
+    return check_in_drafts(to_name, to_email, words, with_call=facts["ok_to_call"])
 
 
 def _move_on(

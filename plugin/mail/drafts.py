@@ -96,6 +96,25 @@ def thank_you_drafts(
     return drafts
 
 
+def check_in_drafts(
+    to_name: str | None, to_email: str | None, words: dict[str, Any], with_call: bool
+) -> dict[str, Draft | None]:
+    """The check-in email, and a phone script when the manager said calls are fine."""
+    subject, body = render_draft("check_in", **words)
+    draft = Draft(
+        to_name=to_name or "",
+        to_email=to_email,
+        subject=subject,
+        body=body,
+        mailto=mailto(to_email, subject, body),
+    )
+    phone_script = None
+    if with_call:
+        title, script = render_draft("phone_script", **words)
+        phone_script = Draft(to_name=to_name or "", subject=title, body=script)
+    return {"draft": draft, "phone_script": phone_script}
+
+
 def as_phrase(text: str | None) -> str | None:
     """A note that goes mid-sentence ("especially {note}."): no final full stop."""
     phrase = " ".join((text or "").split()).rstrip(".").strip()

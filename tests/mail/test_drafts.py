@@ -13,6 +13,7 @@ from plugin.extensions import db
 from plugin.models import Application
 from plugin.operations.notes import save_note
 from tests.support.cadence_emails import all_emails, folded, visible_text
+from tests.support.events import DELETE
 from tests.support.smtp import html_part, text_part
 
 THANK_YOU = "Your Acme Logistics interview: thank-you notes to send"
@@ -236,3 +237,17 @@ def _body_text(message) -> str:
 
 def _words(text: str) -> set[str]:
     return set(re.findall(r"[\w']+", text.lower()))
+
+
+def test_one_day_reads_as_one_day(settings, tmp_path, smtp):
+    emails = all_emails(
+        settings,
+        tmp_path,
+        smtp,
+        policy_toml="[check_in]\ndefault_deadline_days = 1\n",
+        **{"data.application.decision_deadline": DELETE},
+    )
+
+    for part in (text_part(emails[CHECK_IN]), visible_text(emails[CHECK_IN])):
+        assert "we waited 1 day after your last interview" in folded(part)
+        assert "1 days" not in part
