@@ -78,6 +78,8 @@ def _common(application: Application, policy: Policy) -> dict[str, Any]:
             recruiter.name if recruiter and recruiter.name else policy.firm.name
         ),
         "manager_name": application.hiring_manager_name,
+        "manager_dear": _dear(application.hiring_manager_name, policy),
+        "recruiter_dear": _dear(recruiter.name if recruiter else None, policy),
         "sender_name": _sender_name(application),
         "plan_url": plan_url(application.id),
         "unsubscribe_url": unsubscribe_url(application.id),
@@ -168,6 +170,8 @@ def _check_in_drafts(
         "role": role_phrase(application.job_title, application.employer_name),
         "employer": application.employer_name,
         "manager_name": application.hiring_manager_name,
+        "manager_dear": _dear(application.hiring_manager_name, policy),
+        "recruiter_dear": _dear(recruiter.name if recruiter else None, policy),
         "sender_name": _sender_name(application),
         "dear": salutation_name(to_name, style) if to_name else None,
     }
@@ -270,6 +274,11 @@ def _is_hiring_manager(person: Interviewer, application: Application) -> bool:
     if email and person.email and email.casefold() == person.email.casefold():
         return True
     return bool(name) and person_key(name or "") == person_key(person.name)
+
+
+def _dear(name: str | None, policy: Policy) -> str | None:
+    """The name after "Dear" in a draft, as the firm's salutation policy says."""
+    return salutation_name(name, policy.drafts.salutation) if name else None
 
 
 def _sender_name(application: Application) -> str | None:

@@ -40,6 +40,9 @@ def test_wheel_ships_templates_and_migrations(tmp_path):
         "plugin/migrations/script.py.mako",
         "webhooks/standard.py",
         "plugin/static/app.css",
+        "plugin/static/copy.js",
+        "templates/email/drafts/thank_you.txt",
+        "templates/plan/notes_saved.txt",
     }
     assert expected <= names
     assert any(n.startswith("plugin/migrations/versions/") for n in names)

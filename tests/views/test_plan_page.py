@@ -78,7 +78,7 @@ def test_reporting_an_offer_answers_at_once_with_a_draft(
     for body in (text_part(guidance), html_part(guidance)):
         assert "Birch &amp; Co" in body or "Birch & Co" in body
         assert "Monday, December 7" in body and "(5 days)" in body
-        assert "Dear Lee Park," in body
+        assert "Dear Lee," in body
 
 
 def test_an_offer_without_a_deadline_is_refused_with_a_clear_message(
