@@ -244,3 +244,15 @@ def test_the_check_in_on_the_page_has_no_call_unless_calls_are_fine(
 
     assert "Your check-in" in page and "Checking in on the Payroll Specialist" in page
     assert "A short call" not in page and 'id="phone-script"' not in page
+
+
+def test_notes_are_shown_as_text_never_as_markup(
+    db, client, smtp, post_event, run_jobs
+):
+    with clock.frozen_at(DEC_2):
+        path, page = open_plan(client, post_event, run_jobs, smtp)
+        save_notes(client, path, page, discussed='<script>alert("x")</script>')
+        after = client.get(path).text
+
+    assert "<script>alert" not in after
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in after
