@@ -67,6 +67,7 @@ def register_extensions(app: Flask) -> None:
         migrate,
         queues,
     )
+    from plugin.mail import wording
     from plugin.mail.language import selected_language
 
     logs.init_app(app)
@@ -82,6 +83,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     queues.init_app(app)
+    wording.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -16,6 +16,7 @@ from plugin.config.source_policy import SourcesPolicy
 ROUTING_MODES = ("direct", "via_recruiter")
 # The languages we ship every candidate email and page in (plugin/translations).
 LANGUAGES = ("en", "es")
+SALUTATIONS = ("first_name", "full_name")
 
 
 class PolicyError(ValueError):
@@ -41,6 +42,14 @@ class RoutingPolicy:
     mode: str = "direct"
     # Interviewers' email addresses appear in drafts only when the firm allows it.
     share_contact_emails: bool = False
+
+
+@dataclass(frozen=True)
+class DraftsPolicy:
+    """How the drafts the candidate sends address each person."""
+
+    # "first_name": "Dear Zoë,"; "full_name": "Dear Zoë Ångström,".
+    salutation: str = "first_name"
 
 
 @dataclass(frozen=True)
@@ -144,6 +153,7 @@ class Policy:
 
     firm: FirmPolicy = field(default_factory=FirmPolicy)
     routing: RoutingPolicy = field(default_factory=RoutingPolicy)
+    drafts: DraftsPolicy = field(default_factory=DraftsPolicy)
     quiet_hours: QuietHoursPolicy = field(default_factory=QuietHoursPolicy)
     spacing: SpacingPolicy = field(default_factory=SpacingPolicy)
     thank_you: ThankYouPolicy = field(default_factory=ThankYouPolicy)

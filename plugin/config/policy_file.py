@@ -13,6 +13,7 @@ from zoneinfo import available_timezones
 from plugin.config.policy import (
     LANGUAGES,
     ROUTING_MODES,
+    SALUTATIONS,
     Policy,
     PolicyError,
     chat_url_allowed,
@@ -66,6 +67,11 @@ _RULES: tuple[tuple[str, Any, str], ...] = (
         "routing.mode",
         lambda p: p.routing.mode in ROUTING_MODES,
         "must be one of " + ", ".join(ROUTING_MODES),
+    ),
+    (
+        "drafts.salutation",
+        lambda p: p.drafts.salutation in SALUTATIONS,
+        "must be one of " + ", ".join(SALUTATIONS),
     ),
     ("spacing.min_hours", lambda p: p.spacing.min_hours >= 0, "must be zero or more"),
     (

@@ -6,39 +6,53 @@ printing "None". Routing decides who the drafts go to.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
 from plugin import clock
 from plugin.cadence.deadlines import effective_deadline
+from plugin.cadence.roles import role_from_title
 from plugin.cadence.rounds import group_rounds
 from plugin.cadence.steps import InterviewFacts, Step
 from plugin.config import firm_policy
 from plugin.config.policy import Policy
+from plugin.mail.drafts import (
+    Draft,
+    Person,
+    check_in_drafts,
+    salutation_name,
+    thank_you_drafts,
+)
 from plugin.mail.links import plan_url, unsubscribe_url
-from plugin.models import Application, Interview, OutboundEmail
+from plugin.models import Application, Interview, Interviewer, OutboundEmail
+from plugin.models.notes import person_key
 from plugin.models.zones import zone_of
-
-
-@dataclass(frozen=True)
-class Person:
-    """Someone the candidate met, as their drafts address them."""
-
-    name: str
-    title: str | None
-    email: str | None
 
 
 def context_for(email: OutboundEmail) -> dict[str, Any]:
     """Everything the email's templates need, for its step or answer."""
-    application = email.application
+    slot = email.touchpoint.slot if email.touchpoint else ""
+    return step_context(email.application, email.template, slot)
+
+
+def step_context(
+    application: Application, template: str, slot: str = ""
+) -> dict[str, Any]:
+    """The facts of one step's email (slot: its round's date), drafts included.
+
+    The plan page shows the same drafts: with no slot, everyone met in any round.
+    """
     policy: Policy = firm_policy()
     zone = zone_of(application, policy)
-    slot = email.touchpoint.slot if email.touchpoint else ""
     base = _common(application, policy)
-    builder = _BUILDERS[email.template]
+    builder = _BUILDERS[template]
     return {**base, **builder(application, slot, zone, policy)}
+
+
+def people_met(application: Application) -> list[Person]:
+    """Everyone the candidate met in any round, once each, in meeting order."""
+    policy = firm_policy()
+    return _people_met(application, "", zone_of(application, policy), policy)
 
 
 def role_phrase(job_title: str | None, employer: str | None) -> str:
@@ -64,6 +78,9 @@ def _common(application: Application, policy: Policy) -> dict[str, Any]:
             recruiter.name if recruiter and recruiter.name else policy.firm.name
         ),
         "manager_name": application.hiring_manager_name,
+        "manager_dear": _dear(application.hiring_manager_name, policy),
+        "recruiter_dear": _dear(recruiter.name if recruiter else None, policy),
+        "sender_name": _sender_name(application),
         "plan_url": plan_url(application.id),
         "unsubscribe_url": unsubscribe_url(application.id),
     }
@@ -73,12 +90,19 @@ def _thank_you(
     application: Application, slot: str, zone: tzinfo, policy: Policy
 ) -> dict[str, Any]:
     employer = application.employer_name
+    people = _people_met(application, slot, zone, policy)
+    today = clock.now().astimezone(zone).date()
+    facts = {
+        "job_title": application.job_title,
+        "employer": employer,
+        "sender_name": _sender_name(application),
+    }
     return {
         "subject": f"Your {employer} interview: thank-you notes to send"
         if employer
         else "Your interview: thank-you notes to send",
-        "people": _people_met(application, slot, zone, policy),
-        "met_when": _met_when(slot, zone),
+        "people": people,
+        "drafts": thank_you_drafts(application, people, today, facts),
     }
 
 
@@ -115,8 +139,7 @@ def _check_in(
         subject = (
             f"A short check-in with {employer}" if employer else "A short check-in"
         )
-    return {
-        "subject": subject,
+    facts = {
         "deadline": _long_date(deadline.day),
         "deadline_stated": deadline.stated,
         "assumed_days": policy.check_in.default_deadline_days,
@@ -126,6 +149,33 @@ def _check_in(
         else None,
         "ok_to_call": bool(application.hiring_manager_ok_to_call) and not via,
     }
+    drafts = _check_in_drafts(application, policy, via, facts)
+    return {"subject": subject, **facts, **drafts}
+
+
+def _check_in_drafts(
+    application: Application, policy: Policy, via: bool, facts: dict[str, Any]
+) -> dict[str, Draft | None]:
+    """The check-in draft, and a phone script when the manager said calls are fine."""
+    recruiter = application.recruiter
+    if via:  # the candidate asks their recruiter, who asks the employer
+        to_name = recruiter.name if recruiter else None
+        to_email = recruiter.email if recruiter else None
+    else:
+        to_name, to_email = application.hiring_manager_name, facts["manager_email"]
+    style = policy.drafts.salutation
+    words = {
+        **facts,
+        "via_recruiter": via,
+        "role": role_phrase(application.job_title, application.employer_name),
+        "employer": application.employer_name,
+        "manager_name": application.hiring_manager_name,
+        "manager_dear": _dear(application.hiring_manager_name, policy),
+        "recruiter_dear": _dear(recruiter.name if recruiter else None, policy),
+        "sender_name": _sender_name(application),
+        "dear": salutation_name(to_name, style) if to_name else None,
+    }
+    return check_in_drafts(to_name, to_email, words, with_call=facts["ok_to_call"])
 
 
 def _move_on(
@@ -189,40 +239,57 @@ def _held(application: Application) -> list[InterviewFacts]:
 def _people_met(
     application: Application, slot: str, zone: tzinfo, policy: Policy
 ) -> list[Person]:
-    """Everyone met in the round (slot = its date), once each, in meeting order."""
+    """Everyone met in the round (slot = its date), once each, in meeting order.
+
+    With no slot, everyone met in any round, on the day last met.
+    """
     round_day = date.fromisoformat(slot) if slot else None
     share = policy.routing.share_contact_emails and policy.routing.mode == "direct"
-    people: dict[tuple[str, str], Person] = {}
+    people: dict[str, Person] = {}
     for interview in sorted(application.interviews, key=_start):
         if not interview.is_held or interview.ends_at is None:
             continue
-        if round_day and interview.ends_at.astimezone(zone).date() != round_day:
+        day = interview.ends_at.astimezone(zone).date()
+        if round_day and day != round_day:
             continue
         for person in interview.interviewers:
-            key = (person.name.strip().lower(), (person.title or "").strip().lower())
-            people.setdefault(
-                key,
-                Person(
-                    person.name.strip(),
-                    person.title or None,
-                    person.email if share else None,
-                ),
+            key = person_key(person.name)
+            known = people.get(key)
+            title = (known.title if known else None) or person.title or None
+            manager = _is_hiring_manager(person, application)
+            people[key] = Person(
+                person.name.strip(),
+                title,
+                person.email if share else None,
+                role_from_title(title, manager),
+                day,
+                salutation_name(person.name, policy.drafts.salutation),
             )
     return list(people.values())
 
 
+def _is_hiring_manager(person: Interviewer, application: Application) -> bool:
+    """The event names the hiring manager: the same address, or the same name."""
+    email, name = application.hiring_manager_email, application.hiring_manager_name
+    if email and person.email and email.casefold() == person.email.casefold():
+        return True
+    return bool(name) and person_key(name or "") == person_key(person.name)
+
+
+def _dear(name: str | None, policy: Policy) -> str | None:
+    """The name after "Dear" in a draft, as the firm's salutation policy says."""
+    return salutation_name(name, policy.drafts.salutation) if name else None
+
+
+def _sender_name(application: Application) -> str | None:
+    """The candidate's name to sign their drafts, when we hold it."""
+    candidate = application.candidate
+    known = candidate.first_name or candidate.last_name
+    return candidate.display_name if known else None
+
+
 def _start(interview: Interview) -> datetime:
     return interview.starts_at or interview.ends_at or clock.now()
-
-
-def _met_when(slot: str, zone: tzinfo) -> str:
-    """ "today", "yesterday" or "on Tuesday", as the candidate reads the email."""
-    if not slot:
-        return "recently"
-    days = (clock.now().astimezone(zone).date() - date.fromisoformat(slot)).days
-    if days <= 0:
-        return "today"
-    return "yesterday" if days == 1 else f"on {date.fromisoformat(slot):%A}"
 
 
 def _last_interview_day(application: Application, zone: tzinfo) -> str | None:

@@ -16,6 +16,7 @@ from plugin.models.application import (
     InterviewStatus,
 )
 from plugin.models.inbox import InboxEvent, InboxStatus
+from plugin.models.notes import InterviewerNote
 from plugin.models.outbox import EmailStatus, OutboundEmail
 from plugin.models.people import Candidate, DigestFrequency, Recruiter
 from plugin.models.sources import ConnectionState, SourceState
@@ -63,6 +64,7 @@ __all__ = [
     "MailProblem",
     "MailProblemKind",
     "Interviewer",
+    "InterviewerNote",
     "OutboundEmail",
     "Recruiter",
     "SourceState",

@@ -17,6 +17,7 @@ from plugin.models import (
     OutboundEmail,
     TimelineKind,
 )
+from plugin.operations.notes import delete_notes, purge_expired_notes
 from plugin.operations.planning import add_to_timeline
 
 
@@ -46,6 +47,7 @@ def forget_candidate(candidate: Candidate, actor: Actor) -> None:
             .where(CompetingOffer.application_id.in_(application_ids))
             .values(note=None)
         )
+        delete_notes(application_ids)
     for application_id in application_ids:
         add_to_timeline(
             application_id,
@@ -58,7 +60,7 @@ def forget_candidate(candidate: Candidate, actor: Actor) -> None:
 
 
 def purge_expired_bodies(at: datetime, retention_days: int) -> int:
-    """Drop raw webhook bodies and sent message bodies older than the retention."""
+    """Drop raw bodies, sent bodies and candidates' notes older than the retention."""
     cutoff = at - timedelta(days=retention_days)
     purged = rows_changed(
         update(InboxEvent)
@@ -75,5 +77,6 @@ def purge_expired_bodies(at: datetime, retention_days: int) -> int:
         .values(body_text=None, body_html=None)
         .execution_options(synchronize_session=False)
     )
+    purged += purge_expired_notes(at, retention_days)
     db.session.commit()
     return purged

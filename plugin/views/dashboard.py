@@ -53,6 +53,7 @@ from plugin.operations.digest import (
 )
 from plugin.operations.events import recruiter_by_email
 from plugin.operations.mail_problems import staff_bounces
+from plugin.operations.notes import shared_notes
 from plugin.operations.outbox import settle_unknown
 from plugin.operations.outcomes import etiquette_outcomes
 from plugin.operations.planning import (
@@ -183,6 +184,7 @@ def application(application_id: int) -> Page:
         strip=_strip(found, preview, zone),
         zone=zone,
         unknown=unknown,
+        shared_notes=shared_notes(found),
         steps=[s.value for s in Step],
         user=signed_in_user(),
         confirm_form=ConfirmForm(),

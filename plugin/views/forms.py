@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, timedelta
 from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
     EmailField,
+    HiddenField,
     RadioField,
     SelectChoice,
     StringField,
@@ -16,6 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 
+from plugin.models.notes import DISCUSSED_MAX, REINFORCE_MAX
 from plugin.operations.actions import HEARD_BACK_OUTCOMES
 from webhooks.fields import EARLIEST_YEAR, LATEST_YEAR, year_problem
 
@@ -43,6 +47,15 @@ def within_accepted_years(form: Any, field: Any) -> None:
         raise ValidationError(
             f"Choose a date between {EARLIEST_YEAR} and {LATEST_YEAR}."
         )
+
+
+def plain_text(form: Any, field: Any) -> None:
+    """Text a person typed: line breaks and tabs, but no other control characters."""
+    if field.data and any(
+        unicodedata.category(char) in ("Cc", "Cs") and char not in "\n\r\t"
+        for char in field.data
+    ):
+        raise ValidationError("Use plain text: this has characters we cannot keep.")
 
 
 class CompetingOfferForm(FlaskForm):
@@ -134,6 +147,37 @@ class ReassignForm(FlaskForm):
             Length(max=320),
         ],
     )
+
+
+class NoteForm(FlaskForm):
+    """The candidate's notes about one person they met, for that person's draft."""
+
+    person = HiddenField(validators=[DataRequired(message="Choose a person.")])
+    discussed = TextAreaField(
+        "What you discussed (optional)",
+        validators=[
+            Optional(),
+            Length(
+                max=DISCUSSED_MAX,
+                message=f"Keep it to {DISCUSSED_MAX} characters or fewer.",
+            ),
+            plain_text,
+        ],
+        render_kw={"maxlength": DISCUSSED_MAX, "rows": 3},
+    )
+    reinforce = StringField(
+        "One point to reinforce (optional)",
+        validators=[
+            Optional(),
+            Length(
+                max=REINFORCE_MAX,
+                message=f"Keep it to {REINFORCE_MAX} characters or fewer.",
+            ),
+            plain_text,
+        ],
+        render_kw={"maxlength": REINFORCE_MAX},
+    )
+    shared = BooleanField("Let my recruiter see these notes")
 
 
 class ConfirmForm(FlaskForm):

@@ -24,19 +24,23 @@ from plugin.extensions.limits import (
     refusal_of,
     setting,
 )
-from plugin.mail.coaching import role_phrase
+from plugin.mail.coaching import people_met, role_phrase
 from plugin.models import CANDIDATE_ACTOR, Application, Touchpoint, TouchpointStatus
+from plugin.models.notes import person_key
 from plugin.models.zones import zone_of
 from plugin.operations import actions
+from plugin.operations.notes import save_note
 from plugin.operations.planning import touchpoints_of
 from plugin.operations.privacy import forget_candidate
 from plugin.views.common import LinkProblem, Page, application_for, link_problem
+from plugin.views.drafts import note_prefix, plan_drafts
 from plugin.views.forms import (
     CompetingOfferForm,
     ConfirmForm,
     DeadlineForm,
     HeardBackForm,
     NotBefore,
+    NoteForm,
     PauseForm,
     StopForm,
 )
@@ -171,6 +175,31 @@ def stop(token: str) -> Page:
     return _done(token, "Done. You won't get any more emails about this role.")
 
 
+@bp.post("/plan/<token>/notes/<int:position>")
+def save_notes(token: str, position: int) -> Page:
+    """The candidate's notes about one person: their draft uses them at once."""
+    application = application_for(token)
+    people = people_met(application)
+    form = NoteForm(prefix=note_prefix(position))
+    person = people[position] if 0 <= position < len(people) else None
+    if person is None or person_key(form.person.data or "") != person_key(person.name):
+        # The list of people changed since the page was drawn: nothing is saved.
+        flash(render_template("plan/notes_moved.txt"), "error")
+        return _page(token, application, status=400)
+    if not form.validate_on_submit():
+        return _page(token, application, failed_note=(position, form))
+    save_note(
+        application,
+        person.name,
+        form.discussed.data,
+        form.reinforce.data,
+        form.shared.data,
+    )
+    flash(render_template("plan/notes_saved.txt", name=person.name), "success")
+    anchor = f"draft-{position}"
+    return redirect(url_for("plan.show", token=token, _anchor=anchor), code=303)
+
+
 @bp.get("/plan/<token>/erase")
 def confirm_erase(token: str) -> Page:
     """Ask before erasing: this cannot be undone."""
@@ -203,6 +232,9 @@ def _page(
 ) -> tuple[str, int]:
     """Render the plan page; a form given with errors is shown with them (400)."""
     zone = zone_of(application, firm_policy())
+    status = status or (400 if forms else 200)
+    steps = _steps(application, zone)
+    failed_note = forms.pop("failed_note", None)
     context = {
         "offer_form": CompetingOfferForm(formdata=None),
         "heard_form": HeardBackForm(formdata=None),
@@ -218,7 +250,8 @@ def _page(
         application=application,
         candidate=application.candidate,
         role=_role(application),
-        steps=_steps(application, zone),
+        steps=steps,
+        **plan_drafts(application, steps, failed_note),
         paused=application.is_paused(clock.now()),
         paused_until=application.paused_until.astimezone(zone)
         if application.paused_until
@@ -227,7 +260,7 @@ def _page(
         today=_today(application),
         **context,
     )
-    return html, status or (400 if forms else 200)
+    return html, status
 
 
 def _steps(application: Application, zone: Any) -> list[dict[str, Any]]:
@@ -238,6 +271,7 @@ def _steps(application: Application, zone: Any) -> list[dict[str, Any]]:
     return [
         {
             "id": tp.id,
+            "step": tp.step,
             "label": Step(tp.step).label,
             "status": STATUS_LABELS[TouchpointStatus(tp.status)],
             "when": tp.due_at.astimezone(zone),

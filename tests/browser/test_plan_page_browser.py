@@ -131,3 +131,70 @@ def test_unsubscribe_page_passes_an_accessibility_check(served, smtp, page):
     assert results.violations_count == 0, results.generate_report()
     page.get_by_role("button", name=re.compile("Stop emails about")).click()
     assert "You're unsubscribed" in page.get_by_role("heading", level=1).inner_text()
+
+
+def test_notes_go_into_the_draft_and_the_copy_button_copies_it(served, smtp, page):
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto(plan_link_from_email(served, smtp))
+    draft = page.get_by_label("Thank-you draft to Lee Park", exact=True)
+    assert "Dear Lee," in draft.input_value()
+
+    page.locator("#note-0-discussed").fill("the month-end close")
+    page.locator("#note-0-reinforce").fill("I cut our close from five days to three")
+    page.get_by_role("button", name="Save my notes about Lee Park").click()
+
+    assert (
+        "Your notes about Lee Park are saved"
+        in page.get_by_role("status").first.inner_text()
+    )
+    text = page.get_by_label("Thank-you draft to Lee Park", exact=True).input_value()
+    assert "especially the month-end close." in text
+    assert "I cut our close from five days to three." in text
+    page.get_by_role("button", name="Copy the thank-you draft to Lee Park").click()
+    page.locator("#draft-0-body-status").filter(has_text="Copied").wait_for()
+    assert page.evaluate("navigator.clipboard.readText()") == text
+    page.screenshot(path=str(ARTIFACTS / "plan-page-draft-copied.png"), full_page=True)
+
+
+def test_a_note_too_long_is_explained_beside_the_field(served, smtp, page):
+    page.goto(plan_link_from_email(served, smtp))
+    field = page.locator("#note-0-reinforce")
+    # The browser stops typing at the limit; a request built by hand is refused.
+    field.evaluate("element => element.removeAttribute('maxlength')")
+    field.fill("x" * 301)
+    page.get_by_role("button", name="Save my notes about Lee Park").click()
+
+    assert (
+        page.locator("#note-0-reinforce-error").inner_text()
+        == "Keep it to 300 characters or fewer."
+    )
+    assert page.locator("#note-0-reinforce").get_attribute("aria-invalid") == "true"
+
+
+def test_without_javascript_the_draft_is_still_there_to_copy(browser, served, smtp):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(plan_link_from_email(served, smtp))
+
+    box = page.get_by_label("Thank-you draft to Lee Park", exact=True)
+    assert box.get_attribute("readonly") is not None
+    assert "Dear Lee," in box.input_value()
+    assert not page.get_by_role(
+        "button", name="Copy the thank-you draft to Lee Park"
+    ).is_visible()
+    context.close()
+
+
+def test_plan_page_with_notes_and_drafts_passes_an_accessibility_check(
+    served, smtp, page
+):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.goto(plan_link_from_email(served, smtp))
+    page.locator("#note-0-discussed").fill("the team")
+    page.get_by_role("button", name="Save my notes about Lee Park").click()
+    page.get_by_role("button", name="Copy the thank-you draft to Lee Park").wait_for()
+
+    results = Axe().run(page)
+
+    assert results.violations_count == 0, results.generate_report()

@@ -21,6 +21,6 @@ def test_demo_prints_the_thank_you_the_candidate_got(tmp_path):
         "You've done your part with Acme Logistics",
     ):
         assert subject in result.output
-    assert "Dear Lee Park," in result.output and "Dear Amara Nwosu," in result.output
+    assert "Dear Lee," in result.output and "Hi Amara," in result.output
     assert result.output.count("to the candidate") == 4
     assert "to the recruiter  Your follow-up digest" in result.output

@@ -35,6 +35,8 @@ from plugin.config.policy_file import load_policy
             "[digest]\nrepeat_unchanged_after_days = 'weekly'\n",
             "digest.repeat_unchanged_after_days",
         ),
+        ("[drafts]\nsalutation = 'Sir'\n", "drafts.salutation"),
+        ("[drafts]\nsalutation = 1\n", "drafts.salutation"),
     ],
 )
 def test_invalid_policy_names_the_bad_key(tmp_path, toml, key):
@@ -84,3 +86,11 @@ def test_the_digest_repeat_rhythm_defaults_to_a_week_and_can_be_set(tmp_path):
 
     assert load_policy(None).digest.repeat_unchanged_after_days == 7
     assert load_policy(path).digest.repeat_unchanged_after_days == 3
+
+
+def test_drafts_greet_by_first_name_unless_the_firm_says_full_name(tmp_path):
+    path = tmp_path / "policy.toml"
+    path.write_text("[drafts]\nsalutation = 'full_name'\n")
+
+    assert load_policy(None).drafts.salutation == "first_name"
+    assert load_policy(path).drafts.salutation == "full_name"

@@ -42,7 +42,7 @@ def test_one_application_gets_the_four_steps_in_order(db, smtp, post_event, run_
     ]
     check_in = text_part(smtp.candidate_messages[2])
     assert "hoped to decide by Tuesday, December 8" in check_in
-    assert "Dear Lee Park," in check_in
+    assert "Dear Lee," in check_in
     assert "phone call" not in check_in  # the manager did not say calling is fine
     note = text_part(smtp.candidate_messages[1])
     assert "100 Main St, Springfield, IL 62701" in note

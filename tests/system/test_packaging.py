@@ -43,6 +43,9 @@ def test_wheel_ships_templates_and_migrations(tmp_path):
         "plugin/translations/es/LC_MESSAGES/messages.mo",
         "templates/email/move_on_subject.txt",
         "templates/brand.css",
+        "plugin/static/copy.js",
+        "templates/email/drafts/thank_you.txt",
+        "templates/plan/notes_saved.txt",
     }
     assert expected <= names
     assert any(n.startswith("plugin/migrations/versions/") for n in names)
