@@ -105,3 +105,8 @@ class TimelineEntry(db.Model):  # type: ignore[name-defined]
     step: Mapped[str | None] = mapped_column(String(30))
     slot: Mapped[str | None] = mapped_column(String(40))
     detail: Mapped[str] = mapped_column(Text)
+
+    # Set through these, an entry may name rows not yet flushed: one flush then
+    # writes the rows and their timeline together.
+    application: Mapped[Application] = relationship()
+    touchpoint: Mapped[Touchpoint | None] = relationship()
