@@ -31,9 +31,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     """Bind the database, migrations and queues to this app."""
     from plugin import models  # noqa: F401  (registers the tables)
-    from plugin.extensions import csrf, db, logs, migrate, queues
+    from plugin.extensions import csrf, db, logs, migrate, queues, sqlite
 
     logs.init_app(app)
+    sqlite.use_write_ahead_log()
     db.init_app(app)
     csrf.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
