@@ -18,16 +18,13 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, current_app
-from sqlalchemy import Connection, event
-from sqlalchemy.orm import Session, SessionTransaction
 
 from plugin.extensions import db
+from plugin.extensions.sqlite import stop_taking_turns, take_turns
 
 log = logging.getLogger(__name__)
 
 BACKGROUND_EXTENSION = "followup.background"
-# Marks the worker thread: its SQLite transactions take the write lock first.
-_worker = threading.local()
 
 
 class BackgroundJobs:
@@ -53,10 +50,12 @@ class BackgroundJobs:
         """Run what is queued, then end the thread; False if `timeout` ran out."""
         self._queue.put(None)
         self._thread.join(timeout)
-        return not self._thread.is_alive()
+        if self._thread.is_alive():
+            return False
+        stop_taking_turns()
+        return True
 
     def _work(self) -> None:
-        _worker.active = True
         while (item := self._queue.get()) is not None:
             func, args = item
             with self.app.app_context():
@@ -70,9 +69,11 @@ class BackgroundJobs:
 
 
 def start_background_jobs(app: Flask) -> BackgroundJobs:
-    """Start the worker thread; from now on the app's jobs go to it."""
-    if not event.contains(Session, "after_begin", _write_lock_first):
-        event.listen(Session, "after_begin", _write_lock_first)
+    """Start the worker thread; from now on the app's jobs go to it.
+
+    On SQLite, the web threads and the worker then take turns to write.
+    """
+    take_turns()
     jobs = BackgroundJobs(app)
     app.extensions[BACKGROUND_EXTENSION] = jobs
     jobs.start()
@@ -83,19 +84,6 @@ def background_jobs(app: Flask | None = None) -> BackgroundJobs | None:
     """The app's background worker, or None when jobs run inline."""
     found = (app or current_app).extensions.get(BACKGROUND_EXTENSION)
     return found if isinstance(found, BackgroundJobs) else None
-
-
-def _write_lock_first(
-    session: Session, transaction: SessionTransaction, connection: Connection
-) -> None:
-    """On SQLite, begin the worker's transactions with the write lock.
-
-    A job reads, then writes. In WAL mode a transaction that read before a
-    request's commit can never write: SQLite refuses at once, without waiting.
-    Taking the lock at BEGIN makes the job wait its turn (the busy timeout).
-    """
-    if connection.dialect.name == "sqlite" and getattr(_worker, "active", False):
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _name(func: Callable[..., object]) -> str:
