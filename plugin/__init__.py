@@ -66,11 +66,13 @@ def register_extensions(app: Flask) -> None:
         metrics,
         migrate,
         queues,
+        sqlite,
     )
     from plugin.mail import wording
     from plugin.mail.language import selected_language
 
     logs.init_app(app)
+    sqlite.use_write_ahead_log()
     babel.init_app(
         app,
         default_locale=app.config["POLICY"].firm.language,

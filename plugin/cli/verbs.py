@@ -17,10 +17,14 @@ from plugin import clock
 from plugin.cli.sources import start_polling
 from plugin.cli.worker import MAX_WAIT_SECONDS, run_worker
 from plugin.extensions import db
+from plugin.extensions.background import start_background_jobs
 from plugin.extensions.queues import worker_client
 from plugin.jobs.tick import BATCH_SIZE, run_tick
 
 log = logging.getLogger(__name__)
+
+# How long `followup run` keeps working through queued jobs once asked to stop.
+DRAIN_SECONDS = 30.0
 
 
 class ClockTime(click.ParamType):
@@ -76,6 +80,8 @@ def run_command(host: str, port: int) -> None:
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     upgrade()
+    # Without Redis, jobs go to a worker thread: a request never waits for them.
+    jobs = None if app.config["REDIS_URL"] else start_background_jobs(app)
     _describe_setup(app)
     stop = threading.Event()
     interval = app.config["TICK_INTERVAL"]
@@ -84,10 +90,18 @@ def run_command(host: str, port: int) -> None:
             target=_tick_forever, args=(app, interval, stop), daemon=True, name="tick"
         ).start()
     start_polling(app, stop)
+    # A service manager stops us with SIGTERM: leave as Ctrl-C does, draining jobs.
+    signal.signal(signal.SIGTERM, _leave)
     try:
         run_simple(host, port, app, threaded=True, use_reloader=False)
     finally:
         stop.set()
+        if jobs is not None and not jobs.stop(timeout=DRAIN_SECONDS):
+            log.warning("jobs still queued at exit; the next tick queues them again")
+
+
+def _leave(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(0)
 
 
 def _describe_setup(app: Flask) -> None:
@@ -95,7 +109,10 @@ def _describe_setup(app: Flask) -> None:
     click.echo(f"Data folder: {config['DATA_DIR']}")
     database = "SQLite in the data folder" if config["EMBEDDED"] else "DATABASE_URL"
     click.echo(f"Database: {database}")
-    click.echo("Jobs: " + ("Redis (REDIS_URL)" if config["REDIS_URL"] else "inline"))
+    click.echo(
+        "Jobs: "
+        + ("Redis (REDIS_URL)" if config["REDIS_URL"] else "a background thread")
+    )
     click.echo(
         "Mail: "
         + (f"files in {config['MAIL_DIR']}" if config["MAIL_DIR"] else "SMTP_URL")

@@ -23,9 +23,13 @@ from rq import SimpleWorker, Worker
 from rq.exceptions import StopRequested
 from rq.job import Job
 from rq.queue import Queue
+from rq.utils import import_attribute
 from rq.worker import BaseWorker
+from sqlalchemy.orm import configure_mappers
 
-from plugin.extensions.queues import QUEUE_NAMES, job_class_for
+from plugin.extensions.queues import JOB_FUNCTIONS, QUEUE_NAMES, job_class_for
+from webhooks import all_sources
+from webhooks.fields import iana_zone_names
 
 log = logging.getLogger(__name__)
 
@@ -154,4 +158,20 @@ def run_worker(
         max_wait,
     )
     worker.max_connection_wait_time = max_wait
+    load_before_jobs()
     worker.work(burst=burst, with_scheduler=False)
+
+
+def load_before_jobs() -> None:
+    """Do once, in the worker, the loading every job would otherwise repeat.
+
+    A forked child starts from the worker's memory, so what is loaded here (the job
+    modules, the mappers, the ATS sources from their entry points, the list of time
+    zones events are checked against) each child finds done. No database connection
+    is opened: children must not share one.
+    """
+    for name in JOB_FUNCTIONS:
+        import_attribute(name)
+    configure_mappers()
+    all_sources()
+    iana_zone_names()

@@ -38,6 +38,21 @@ def rows_changed(statement: Executable) -> int:
     return int(cast(CursorResult[Any], result).rowcount or 0)
 
 
+def commit_keeping_loaded() -> None:
+    """Commit without expiring the rows the session has loaded.
+
+    For a commit midway through a job that goes on using rows it alone may change
+    (its own conditional UPDATE made them its own): reloading them would cost a
+    round trip each for values already in hand.
+    """
+    session = db.session()
+    expire_on_commit, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire_on_commit
+
+
 def count_statements(action: Callable[[], object]) -> int:
     """How many SQL statements `action` sends (for tests and benchmarks of cost)."""
     sent: list[None] = []

@@ -15,6 +15,7 @@ from rq.job import Job
 from rq.utils import import_attribute
 
 from plugin import clock
+from plugin.extensions.background import background_jobs
 
 log = logging.getLogger(__name__)
 
@@ -138,14 +139,20 @@ def enqueue_many(
     """Queue one job per (args, job_id) in a single Redis round trip.
 
     `timeout` (seconds) is each job's limit in the worker, sized by the caller from
-    the work the job holds; None keeps RQ's default. Without Redis each runs inline,
-    in order. Returns how many were queued (or ran without error); the rest stay due
+    the work the job holds; None keeps RQ's default. Without Redis each runs on the
+    background thread of `followup run`, or else inline, in order. Returns how
+    many were queued (or ran without error); the rest stay due
     in the database for the next tick.
     """
     connection = redis_connection()
     if connection is None:
         job_function = import_attribute(func)
-        return sum(_run_inline(job_function, *args) for args, _ in calls)
+        background = background_jobs()
+        if background is None:
+            return sum(_run_inline(job_function, *args) for args, _ in calls)
+        for args, _ in calls:
+            background.submit(job_function, *args)
+        return len(calls)
     queue = Queue(queue_name, connection=connection, job_class=AppJob)
     jobs = [
         Queue.prepare_data(

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from jinja2 import TemplateError
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from plugin import clock
 from plugin.cadence.send import Action, SendDecision, decide_send
@@ -26,11 +27,18 @@ from plugin.jobs.sending import (
     report_problem,
     send_row,
 )
-from plugin.mail.messages import build_message, new_message_id, render_email
+from plugin.mail.messages import (
+    build_message,
+    new_message_id,
+    one_connection,
+    render_email,
+)
 from plugin.mail.transport import UnbuildableMessageError
 from plugin.models import (
+    Application,
     Candidate,
     EmailStatus,
+    Interview,
     OutboundEmail,
     TimelineKind,
     TouchpointStatus,
@@ -46,19 +54,32 @@ from plugin.operations.suppressions import is_suppressed, suppress
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = OutboundEmail.retry_policy.max_attempts
+# Loaded with the email: its step, application, candidate, recruiter and panels.
+EVERYTHING_AN_EMAIL_READS = (
+    joinedload(OutboundEmail.touchpoint),
+    joinedload(OutboundEmail.application).joinedload(Application.candidate),
+    joinedload(OutboundEmail.application).joinedload(Application.recruiter),
+    joinedload(OutboundEmail.application)
+    .joinedload(Application.interviews)
+    .joinedload(Interview.interviewers),
+)
 
 
 def deliver_emails(email_ids: list[int], queued_at: str | None = None) -> None:
-    """Deliver a chunk of outbox rows, each on its own; one failing stops no other."""
-    for email_id in email_ids:
-        try:
-            deliver_email(email_id, queued_at)
-        except Exception as exc:
-            # Unexpected (a database outage, a bug): recorded on the row, retried
-            # with back-off, failed after the last attempt. Never silent.
-            db.session.rollback()
-            log.exception("delivery of email %s failed", email_id)
-            _record_unexpected(email_id, exc)
+    """Deliver a chunk of outbox rows, each on its own; one failing stops no other.
+
+    They share one SMTP connection; each still gets its own claim before DATA.
+    """
+    with one_connection():
+        for email_id in email_ids:
+            try:
+                deliver_email(email_id, queued_at)
+            except Exception as exc:
+                # Unexpected (a database outage, a bug): recorded on the row, retried
+                # with back-off, failed after the last attempt. Never silent.
+                db.session.rollback()
+                log.exception("delivery of email %s failed", email_id)
+                _record_unexpected(email_id, exc)
 
 
 def deliver_email(email_id: int, queued_at: str | None = None) -> None:
@@ -112,16 +133,28 @@ def _lock_for_candidate(email_id: int) -> OutboundEmail | None:
     One candidate's emails are checked one at a time, up to the claim, so two
     workers can never both see "nothing sent lately" and break the spacing.
     """
-    email = db.session.get(OutboundEmail, email_id)
-    if email is None or email.status != EmailStatus.PENDING:
-        return None
-    db.session.execute(
-        select(Candidate.id)
-        .where(Candidate.id == email.application.candidate_id)
-        .with_for_update()
+    candidate_of_email = (
+        select(Application.candidate_id)
+        .join(OutboundEmail, OutboundEmail.application_id == Application.id)
+        .where(OutboundEmail.id == email_id)
+        .scalar_subquery()
     )
-    db.session.refresh(email)
-    return email if email.status == EmailStatus.PENDING else None
+    db.session.execute(
+        select(Candidate.id).where(Candidate.id == candidate_of_email).with_for_update()
+    )
+    # Read after the lock, so a claim made meanwhile by another worker is seen;
+    # with everything the rules and the templates read, in one query.
+    email = (
+        db.session.scalars(
+            select(OutboundEmail)
+            .where(OutboundEmail.id == email_id)
+            .options(*EVERYTHING_AN_EMAIL_READS)
+            .execution_options(populate_existing=True)
+        )
+        .unique()
+        .one_or_none()
+    )
+    return email if email is not None and email.status == EmailStatus.PENDING else None
 
 
 def check_rules(email: OutboundEmail) -> SendDecision:
@@ -168,11 +201,12 @@ def _settle(email: OutboundEmail, result: SendResult) -> None:
     """Bring the step and the timeline in line with the row, commit, and report."""
     if result.outcome == Outcome.NOT_CLAIMED:
         return
+    # Read before committing: the commit expires the row, and a log line is not
+    # worth reloading it for.
+    email_id, attempts, status = email.id, email.attempts, email.status
     if result.outcome == Outcome.RETRY:
         db.session.commit()
-        log.warning(
-            "email %s not sent (attempt %s); will retry", email.id, email.attempts
-        )
+        log.warning("email %s not sent (attempt %s); will retry", email_id, attempts)
         return
     if result.outcome == Outcome.UNKNOWN:
         add_to_timeline(
@@ -182,14 +216,14 @@ def _settle(email: OutboundEmail, result: SendResult) -> None:
             "the mail server gave no answer; an operator should check",
         )
         db.session.commit()
-        log.warning("email %s outcome unknown; left for an operator", email.id)
+        log.warning("email %s outcome unknown; left for an operator", email_id)
         return
     if result.outcome == Outcome.SENT:
         _finish(email, EmailStatus.SENT, None)
-        log.info("email %s sent", email.id)
+        log.info("email %s sent", email_id)
         return
-    _finish(email, EmailStatus(email.status), result.reason)
-    log.warning("email %s ended %s", email.id, email.status)
+    _finish(email, EmailStatus(status), result.reason)
+    log.warning("email %s ended %s", email_id, status)
     report_problem(result, "candidate email", None)
     if result.outcome == Outcome.BOUNCED:
         _suppress_bounced(email)

@@ -69,6 +69,8 @@ def _apply(event: InboxEvent) -> None:
     for canonical in canonical_events:
         application = apply_event(source.name, canonical)
         replan(application, firm_policy())
+        # One flush writes the event's records and plan, a statement per table.
+        db.session.flush()
         event.application_id = application.id
 
 

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 
 from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from plugin import clock
-from plugin.extensions import db, rows_changed
+from plugin.extensions import commit_keeping_loaded, db, rows_changed
 from plugin.mail.messages import send
 from plugin.mail.transport import (
     Claim,
@@ -112,20 +113,23 @@ def claim_for(row: Sendable, message_id: str, **values: object) -> Claim:
     model = type(row)
 
     def claim() -> bool:
+        committed = {
+            "status": SENDING,
+            "message_id": message_id,
+            "sending_started_at": clock.now(),
+            **values,
+        }
         claimed = rows_changed(
             update(model)
             .where(model.id == row.id, model.status == PENDING)
-            .values(
-                status=SENDING,
-                message_id=message_id,
-                sending_started_at=clock.now(),
-                **values,
-            )
+            .values(**committed)
             .execution_options(synchronize_session=False)
         )
-        db.session.commit()
+        # The row is ours now: keep what is loaded, and note what was written.
+        commit_keeping_loaded()
         if claimed == 1:
-            db.session.refresh(row)
+            for name, value in committed.items():
+                set_committed_value(row, name, value)
         return claimed == 1
 
     return claim

@@ -9,13 +9,15 @@ from __future__ import annotations
 import re
 import unicodedata
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from email.errors import MessageError
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 
-from flask import current_app, render_template
+from flask import current_app, g, render_template
 from flask_babel import force_locale
 
 from plugin import clock
@@ -27,6 +29,8 @@ from plugin.mail.links import unsubscribe_url
 from plugin.mail.transport import (
     SMTP_TIMEOUT_SECONDS,
     Claim,
+    SmtpConnection,
+    SmtpSettings,
     UnbuildableMessageError,
     mail_job_timeout,
     send_message,
@@ -37,6 +41,8 @@ from plugin.models import OutboundEmail
 HEADER_TEXT_LIMIT = 200
 # Control, surrogate, private-use and unassigned code points never go in a header.
 _DROPPED_CATEGORIES = {"Cc", "Cs", "Co", "Cn"}
+# Where `one_connection` keeps the SMTP connection a job shares, in its app context.
+_JOB_CONNECTION = "followup_smtp_connection"
 
 
 @dataclass(frozen=True)
@@ -148,8 +154,31 @@ def send(message: EmailMessage, claim: Claim | None = None) -> bool:
         config["SMTP_URL"],
         config["MAIL_DIR"],
         claim=claim,
-        timeout=config.get("SMTP_TIMEOUT", SMTP_TIMEOUT_SECONDS),
+        timeout=_smtp_timeout(),
+        connection=g.get(_JOB_CONNECTION),
     )
+
+
+@contextmanager
+def one_connection() -> Iterator[None]:
+    """Send every message inside the block over one SMTP connection.
+
+    Each message still runs its own claim before DATA; see `SmtpConnection`.
+    """
+    url = current_app.config["SMTP_URL"]
+    if not url or g.get(_JOB_CONNECTION) is not None:
+        yield  # files need no connection; an outer block already holds one
+        return
+    with SmtpConnection(SmtpSettings.from_url(url), _smtp_timeout()) as connection:
+        setattr(g, _JOB_CONNECTION, connection)
+        try:
+            yield
+        finally:
+            g.pop(_JOB_CONNECTION, None)
+
+
+def _smtp_timeout() -> float:
+    return float(current_app.config.get("SMTP_TIMEOUT", SMTP_TIMEOUT_SECONDS))
 
 
 def job_timeout(emails: int = 1) -> int:

@@ -155,3 +155,8 @@ class TimelineEntry(db.Model):  # type: ignore[name-defined]
     detail: Mapped[str] = mapped_column(Text)
     actor_kind: Mapped[str | None] = mapped_column(String(20))  # an ActorKind
     actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    # Set through these, an entry may name rows not yet flushed: one flush then
+    # writes the rows and their timeline together.
+    application: Mapped[Application] = relationship()
+    touchpoint: Mapped[Touchpoint | None] = relationship()

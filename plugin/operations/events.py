@@ -58,23 +58,29 @@ MISSED_WHILE_DECIDED = "due while a decision stood; the application was reopened
 
 
 def apply_event(source: str, event: Mapping[str, Any]) -> Application:
-    """Upsert every part an event carries; return the application it concerns."""
+    """Upsert every part an event carries; return the application it concerns.
+
+    New rows stay unflushed: the caller plans the application and flushes once, so
+    each table gets one INSERT. The lookups below therefore run without autoflush.
+    """
+    # What an earlier event of the same delivery left unflushed must be findable.
+    db.session.flush()
     stamp: datetime = event["timestamp"]
     data = event["data"]
-    candidate = _upsert_candidate(source, data["candidate"], stamp)
-    application = _upsert_application(source, candidate, data["application"], stamp)
-    reopened = _apply_decision(application, event["type"], stamp)
-    if application.source_updated_at is None or stamp >= application.source_updated_at:
-        application.source_updated_at = stamp
-    if data.get("interview") is not None:
-        _upsert_interview(
-            source,
-            application,
-            data["interview"],
-            INTERVIEW_STATES.get(event["type"]),
-            stamp,
-        )
-    db.session.flush()
+    with db.session.no_autoflush:
+        candidate = _upsert_candidate(source, data["candidate"], stamp)
+        application = _upsert_application(source, candidate, data["application"], stamp)
+        reopened = _apply_decision(application, event["type"], stamp)
+        if _is_newer(application, stamp):
+            application.source_updated_at = stamp
+        if data.get("interview") is not None:
+            _upsert_interview(
+                source,
+                application,
+                data["interview"],
+                INTERVIEW_STATES.get(event["type"]),
+                stamp,
+            )
     if reopened:
         skip_missed_steps(application)
     return application
@@ -91,9 +97,8 @@ def _apply_decision(application: Application, kind: str, stamp: datetime) -> boo
     elif application.is_active or application.decided_at is None:
         application.decided_at = stamp
     if application.status != status:
-        db.session.flush()  # a new application needs its id for the timeline
         detail = f"status set to {status.replace('_', ' ')}"
-        add_to_timeline(application.id, TimelineKind.DECISION, None, detail, ATS_ACTOR)
+        add_to_timeline(application, TimelineKind.DECISION, None, detail, ATS_ACTOR)
     application.status = status
     return undone
 
@@ -115,7 +120,7 @@ def skip_missed_steps(application: Application) -> None:
         touchpoint = existing.get((step.step.value, step.slot))
         if touchpoint is None:
             touchpoint = Touchpoint(
-                application_id=application.id,
+                application=application,
                 step=step.step,
                 slot=step.slot,
                 planned_for=step.planned_for,
@@ -126,9 +131,8 @@ def skip_missed_steps(application: Application) -> None:
             TouchpointStatus.SKIPPED,
             MISSED_WHILE_DECIDED,
         )
-        db.session.flush()
         add_to_timeline(
-            application.id,
+            application,
             TimelineKind.SKIPPED,
             touchpoint,
             MISSED_WHILE_DECIDED,
@@ -171,8 +175,12 @@ def _upsert_application(
 ) -> Application:
     application = _by_external_id(Application, source, fields["id"])
     if application is None:
+        # Defaults spelled out: planning reads them before the row is flushed.
         application = Application(
-            source=source, external_id=fields["id"], candidate=candidate
+            source=source,
+            external_id=fields["id"],
+            candidate=candidate,
+            status=ApplicationStatus.ACTIVE,
         )
         db.session.add(application)
     if not _is_newer(application, stamp):
@@ -186,7 +194,6 @@ def _upsert_application(
             "hiring_manager_",
         )
     if "decision_deadline" in fields:
-        db.session.flush()  # a new application needs its id for the timeline
         set_decision_deadline(
             application, fields["decision_deadline"], "ATS", ATS_ACTOR
         )
@@ -205,7 +212,7 @@ def _assign(application: Application, recruiter: Recruiter | None) -> None:
     detail = (
         f"moved to recruiter {recruiter.email}" if recruiter else "recruiter removed"
     )
-    add_to_timeline(application.id, TimelineKind.REASSIGNED, None, detail, ATS_ACTOR)
+    add_to_timeline(application, TimelineKind.REASSIGNED, None, detail, ATS_ACTOR)
 
 
 def _cleared_manager() -> dict[str, None]:
@@ -243,7 +250,10 @@ def _upsert_interview(
     interview = _by_external_id(Interview, source, fields["id"])
     if interview is None:
         interview = Interview(
-            source=source, external_id=fields["id"], application=application
+            source=source,
+            external_id=fields["id"],
+            application=application,
+            status=InterviewStatus.SCHEDULED,
         )
         db.session.add(interview)
     if not _is_newer(interview, stamp):
@@ -257,15 +267,21 @@ def _upsert_interview(
         offset = fields["starts_at"].utcoffset()
         interview.utc_offset_minutes = int(offset.total_seconds() // 60)
     if "interviewers" in fields:
-        interview.interviewers = [
-            Interviewer(
-                position=index,
-                name=person["name"],
-                title=person.get("title"),
-                email=person.get("email"),
-            )
-            for index, person in enumerate(fields["interviewers"] or [])
-        ]
+        _set_interviewers(interview, fields["interviewers"] or [])
+
+
+def _set_interviewers(interview: Interview, people: list[Mapping[str, Any]]) -> None:
+    """Replace the interview's panel, unless the event repeats it unchanged."""
+    wanted = [(p["name"], p.get("title"), p.get("email")) for p in people]
+    # A new interview has no panel to compare with, and loading one costs a query.
+    if interview.id is not None and wanted == [
+        (p.name, p.title, p.email) for p in interview.interviewers
+    ]:
+        return
+    interview.interviewers = [
+        Interviewer(position=index, name=name, title=title, email=email)
+        for index, (name, title, email) in enumerate(wanted)
+    ]
 
 
 def _copy(fields: Mapping[str, Any], record: Any, names: tuple[str, ...]) -> None:

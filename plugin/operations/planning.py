@@ -76,8 +76,13 @@ def facts_for(
     )
 
 
-def touchpoints_of(application_id: int) -> list[Touchpoint]:
-    """All touchpoints of one application, oldest first, in one query."""
+def touchpoints_of(application_id: int | None) -> list[Touchpoint]:
+    """All touchpoints of one application, oldest first, in one query.
+
+    An application not yet flushed (no id) has none, and costs no query.
+    """
+    if application_id is None:
+        return []
     # A stable order: PostgreSQL returns rows in no order unless asked.
     query = select(Touchpoint).filter_by(application_id=application_id)
     return list(db.session.scalars(query.order_by(Touchpoint.id)))
@@ -92,8 +97,10 @@ def replan(application: Application, policy: Policy) -> Plan:
     for step in plan.steps:
         touchpoint = existing.pop((step.step, step.slot), None)
         if touchpoint is None:
+            # No flush here: the timeline entry points at the new row, and the
+            # caller's one flush writes both, each table in one statement.
             touchpoint = Touchpoint(
-                application_id=application.id,
+                application=application,
                 step=step.step,
                 slot=step.slot,
                 status=TouchpointStatus.PLANNED,
@@ -102,9 +109,8 @@ def replan(application: Application, policy: Policy) -> Plan:
                 reason=step.reason,
             )
             db.session.add(touchpoint)
-            db.session.flush()
             add_to_timeline(
-                application.id,
+                application,
                 TimelineKind.PLANNED,
                 touchpoint,
                 _due_text(step.due_at, step.reason, facts.candidate_zone),
@@ -122,7 +128,7 @@ def replan(application: Application, policy: Policy) -> Plan:
                     else TimelineKind.MOVED
                 )
                 add_to_timeline(
-                    application.id,
+                    application,
                     kind,
                     touchpoint,
                     _due_text(step.due_at, step.reason, facts.candidate_zone),
@@ -134,29 +140,25 @@ def replan(application: Application, policy: Policy) -> Plan:
         if touchpoint.status == TouchpointStatus.PLANNED:
             reason = plan.skip_reason(Step(step_name), slot) or "no longer needed"
             touchpoint.status, touchpoint.reason = TouchpointStatus.CANCELLED, reason
-            add_to_timeline(application.id, TimelineKind.CANCELLED, touchpoint, reason)
-    _record_new_skips(application.id, plan, touchpoints)
+            add_to_timeline(application, TimelineKind.CANCELLED, touchpoint, reason)
+    _record_new_skips(application, plan, touchpoints)
     return plan
 
 
 def _record_new_skips(
-    application_id: int, plan: Plan, touchpoints: list[Touchpoint]
+    application: Application, plan: Plan, touchpoints: list[Touchpoint]
 ) -> None:
     """Log a step the plan declines, once, the first time it declines it."""
+    if not plan.skipped:
+        return
     known = {(tp.step, tp.slot) for tp in touchpoints}
-    logged = set(
-        db.session.execute(
-            select(TimelineEntry.step, TimelineEntry.slot).filter_by(
-                application_id=application_id, kind=TimelineKind.SKIPPED
-            )
-        ).tuples()
-    )
+    logged = _logged_skips(application.id)
     for skipped in plan.skipped:
         key = (skipped.step.value, skipped.slot)
         if key not in known and key not in logged:
             db.session.add(
                 TimelineEntry(
-                    application_id=application_id,
+                    application=application,
                     kind=TimelineKind.SKIPPED,
                     step=skipped.step,
                     slot=skipped.slot,
@@ -165,18 +167,36 @@ def _record_new_skips(
             )
 
 
+def _logged_skips(application_id: int | None) -> set[tuple[str | None, str | None]]:
+    """The (step, slot) pairs already logged as skipped; none for a new application."""
+    if application_id is None:
+        return set()
+    query = select(TimelineEntry.step, TimelineEntry.slot).filter_by(
+        application_id=application_id, kind=TimelineKind.SKIPPED
+    )
+    return set(db.session.execute(query).tuples())
+
+
 def add_to_timeline(
-    application_id: int,
+    application: Application | int,
     kind: TimelineKind,
     touchpoint: Touchpoint | None,
     detail: str,
     actor: Actor | None = None,
 ) -> None:
-    """Add one line to the application's timeline; `actor` is who acted, if not us."""
+    """Add one line to the application's timeline; `actor` is who acted, if not us.
+
+    Given objects rather than ids, the entry may name rows not flushed yet.
+    """
+    owner = (
+        {"application_id": application}
+        if isinstance(application, int)
+        else {"application": application}
+    )
     db.session.add(
         TimelineEntry(
-            application_id=application_id,
-            touchpoint_id=touchpoint.id if touchpoint else None,
+            **owner,
+            touchpoint=touchpoint,
             kind=kind,
             step=touchpoint.step if touchpoint else None,
             slot=touchpoint.slot if touchpoint else None,
@@ -215,7 +235,7 @@ def set_decision_deadline(
         if deadline
         else f"decision deadline cleared by the {source}"
     )
-    add_to_timeline(application.id, TimelineKind.DEADLINE, None, detail, actor)
+    add_to_timeline(application, TimelineKind.DEADLINE, None, detail, actor)
 
 
 def last_coaching_at(candidate_id: int, excluding_email_id: int) -> datetime | None:

@@ -10,8 +10,10 @@ import pytest
 from sqlalchemy import select
 
 import webhooks
+from plugin.extensions import count_statements
 from plugin.extensions import db as handle
 from plugin.extensions.queues import EVENTS_QUEUE, PROCESS_INBOX_EVENT, enqueue
+from plugin.jobs.inbox import process_inbox_event
 from plugin.models import Application, InboxEvent, InboxStatus
 from tests.support.events import interview_event as event
 from webhooks import IgnoredEvent
@@ -106,3 +108,38 @@ def test_events_list_filters_by_status(db, run_jobs, runner, quiet_source):
     listed = runner.invoke(args=["events", "list", "--status", "failed"])
 
     assert listed.output.strip() == "No deliveries."
+
+
+def statements_to_process(db, post_event, event: dict[str, Any]) -> int:
+    """Accept `event` by webhook, then count the SQL its inbox job sends."""
+    assert post_event(event).status_code == 202
+    db.session.remove()
+    row_id = db.session.scalars(
+        select(InboxEvent.id).order_by(InboxEvent.id.desc()).limit(1)
+    ).one()
+    db.session.remove()
+    return count_statements(lambda: process_inbox_event(row_id))
+
+
+def row_by_row(db) -> int:
+    """Extra INSERTs where the driver cannot batch rows that need their ids back.
+
+    PostgreSQL returns the ids of a multi-row INSERT in order; SQLite does not, so
+    there the four touchpoints and five timeline lines go one row at a time.
+    """
+    return 0 if db.engine.dialect.name == "postgresql" else 7
+
+
+def test_a_new_application_costs_one_statement_per_table(db, post_event):
+    # Lock the event, look up candidate, application, recruiter and interview,
+    # INSERT into seven tables (one multi-row INSERT each), mark the event done.
+    assert statements_to_process(db, post_event, event()) <= 13 + row_by_row(db)
+
+
+def test_an_update_costs_a_bounded_number_of_statements(db, post_event):
+    statements_to_process(db, post_event, event())
+    later = event(type="interview.completed", timestamp="2026-12-01T22:00:00Z")
+
+    # The lookups (with the panel, unchanged so kept), the application's
+    # touchpoints and interviews, the updates of the changed rows and the event.
+    assert statements_to_process(db, post_event, later) <= 13

@@ -1,0 +1,140 @@
+"""A delivery job's emails share one SMTP connection, and each keeps its own claim."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from plugin import clock
+from plugin.extensions import count_statements
+from plugin.jobs.tick import run_tick
+from plugin.models import EmailStatus, OutboundEmail
+from tests.support.events import DELETE, interview_event
+from tests.support.ports import free_port
+from tests.support.smtp import CountingController, MisbehavingOnCue
+
+DUE = datetime(2026, 12, 1, 22, 0, tzinfo=UTC)
+EMAILS = 5
+
+
+@pytest.fixture
+def smtp(settings: dict[str, Any]) -> Iterator[CountingController]:
+    """A real SMTP server on loopback that counts the connections made to it.
+
+    Named as the shared fixture it replaces here, so the app is built after it.
+    """
+    controller = CountingController(
+        MisbehavingOnCue(), hostname="127.0.0.1", port=free_port()
+    )
+    controller.start()
+    controller.connections = 0  # starting, the controller checks it is up
+    settings["SMTP_URL"] = f"smtp://127.0.0.1:{controller.port}"
+    yield controller
+    controller.stop()
+
+
+@pytest.fixture
+def due_emails(smtp, db, post_event, run_jobs) -> list[int]:
+    """Thank-yous to five candidates, claimed by a tick and queued as one job."""
+    for number in range(EMAILS):
+        post_event(
+            interview_event(
+                **{
+                    "data.candidate.id": f"c-{number}",
+                    "data.candidate.email": f"candidate{number}@example.org",
+                    "data.application.id": f"a-{number}",
+                    "data.interview.id": f"i-{number}",
+                    # No recruiter, so no digest job: only this one job sends.
+                    "data.application.recruiter": DELETE,
+                }
+            )
+        )
+    run_jobs()
+    with clock.frozen_at(DUE):
+        assert run_tick().emails_queued == EMAILS
+    return list(db.session.scalars(select(OutboundEmail.id).order_by("id")))
+
+
+def deliver(run_jobs) -> int:
+    """Run the queued delivery job at the due time; return its SQL statements."""
+    with clock.frozen_at(DUE):
+        return count_statements(run_jobs)
+
+
+def states(db) -> list[str]:
+    db.session.expire_all()
+    return list(db.session.scalars(select(OutboundEmail.status).order_by("id")))
+
+
+def test_one_connection_carries_every_email_of_a_job(smtp, db, due_emails, run_jobs):
+    deliver(run_jobs)
+
+    assert smtp.connections == 1
+    assert len(smtp.handler.messages) == EMAILS
+    assert states(db) == [EmailStatus.SENT] * EMAILS
+
+
+def test_an_email_costs_a_fixed_number_of_statements(smtp, db, due_emails, run_jobs):
+    # Per email: lock the candidate, load the email with all it reads, the
+    # suppression list, the step's siblings, the last coaching email; claim; then
+    # the email, its step and a timeline line.
+    assert deliver(run_jobs) <= 9 * EMAILS
+
+
+def test_an_idle_connection_closed_by_the_server_is_opened_again(
+    smtp, db, due_emails, run_jobs
+):
+    smtp.handler.close_after = 2
+
+    deliver(run_jobs)
+
+    assert smtp.connections == 2
+    assert len(smtp.handler.messages) == EMAILS
+    assert states(db) == [EmailStatus.SENT] * EMAILS
+
+
+def test_a_line_lost_after_data_leaves_that_email_unknown_and_the_rest_sent(
+    smtp, db, due_emails, run_jobs
+):
+    smtp.handler.hang_up_at = 2
+
+    deliver(run_jobs)
+
+    sent = EmailStatus.SENT
+    assert states(db) == [sent, EmailStatus.UNKNOWN, sent, sent, sent]
+    assert len(smtp.handler.messages) == EMAILS - 1
+    assert smtp.connections == 2
+
+
+def test_a_refusal_before_data_leaves_that_email_retryable_and_the_rest_sent(
+    smtp, db, due_emails, run_jobs
+):
+    smtp.handler.defer_rcpt_at = 3
+
+    deliver(run_jobs)
+
+    sent = EmailStatus.SENT
+    assert states(db) == [sent, sent, EmailStatus.PENDING, sent, sent]
+    deferred = db.session.get(OutboundEmail, due_emails[2])
+    assert (deferred.attempts, deferred.message_id) != (0, None)
+    assert len(smtp.handler.messages) == EMAILS - 1
+
+
+def test_a_server_gone_mid_job_leaves_the_rest_retryable(
+    smtp, db, due_emails, run_jobs
+):
+    smtp.handler.close_after = 1
+    smtp.handler.stop_listening = smtp.server.close
+
+    deliver(run_jobs)
+
+    assert states(db) == [EmailStatus.SENT] + [EmailStatus.PENDING] * (EMAILS - 1)
+    db.session.expire_all()
+    rest = db.session.scalars(
+        select(OutboundEmail).where(OutboundEmail.id != due_emails[0])
+    )
+    assert {(email.attempts, email.sending_started_at) for email in rest} == {(1, None)}
