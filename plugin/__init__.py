@@ -31,10 +31,20 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     """Bind the database, migrations and queues to this app."""
     from plugin import models  # noqa: F401  (registers the tables)
-    from plugin.extensions import csrf, db, logs, migrate, queues
+    from plugin.extensions import (
+        check_connections_at_checkout,
+        csrf,
+        db,
+        logs,
+        migrate,
+        queues,
+    )
 
     logs.init_app(app)
     db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            check_connections_at_checkout(db.engine)
     csrf.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     queues.init_app(app)

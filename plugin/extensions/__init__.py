@@ -1,12 +1,14 @@
 """Extension objects, created unbound and attached by the app factory."""
 
+import select
 from collections.abc import Callable
 from typing import Any, cast
 
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import CursorResult, Executable, MetaData, event
+from sqlalchemy import CursorResult, Engine, Executable, MetaData, event
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase
 
 # Named constraints keep Alembic migrations identical on SQLite and PostgreSQL.
@@ -49,3 +51,25 @@ def count_statements(action: Callable[[], object]) -> int:
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
     return len(sent)
+
+
+def check_connections_at_checkout(engine: Engine) -> None:
+    """Replace a pooled connection the server has closed before a request uses it.
+
+    A server that restarts, or ends an idle session, tells the client so on the
+    socket. Looking for that costs one system call and no round trip, where a
+    pre-ping costs a round trip on every checkout.
+    """
+    event.listen(engine, "checkout", _refuse_closed_connection)
+
+
+def _refuse_closed_connection(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+    # Idle in the pool, a live connection has nothing to read: anything waiting is
+    # the server's goodbye (an error message, or the end of the stream).
+    try:
+        waiting, _, _ = select.select([dbapi_connection.fileno()], [], [], 0)
+    except Exception as exc:  # psycopg refuses fileno() on a closed connection
+        raise DisconnectionError("the connection is closed") from exc
+    if waiting:
+        # The pool discards this connection and checks out a fresh one.
+        raise DisconnectionError("the server closed the connection")

@@ -5,7 +5,16 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, UniqueConstraint
+from sqlalchemy import (
+    ForeignKey,
+    Index,
+    Insert,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
 from plugin import clock
@@ -31,6 +40,13 @@ class InboxEvent(QueuedWork, db.Model):  # type: ignore[name-defined]
     __table_args__ = (
         UniqueConstraint("source", "delivery_id"),
         Index("ix_inbox_events_status_next_attempt_at", "status", "next_attempt_at"),
+        # Only bodies still held: the retention purge reads this, never the history.
+        Index(
+            "ix_inbox_events_body_held_received_at",
+            "received_at",
+            postgresql_where=text("raw_body IS NOT NULL"),
+            sqlite_where=text("raw_body IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -47,3 +63,18 @@ class InboxEvent(QueuedWork, db.Model):  # type: ignore[name-defined]
         ForeignKey("applications.id"), index=True
     )
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+def insert_inbox_event(dialect_name: str, **values: object) -> Insert:
+    """INSERT one delivery unless (source, delivery id) is stored; RETURNING its id.
+
+    The unique key decides, in the same statement: a duplicate returns no row. On
+    PostgreSQL a concurrent first attempt makes it wait for that one's outcome.
+    """
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    return (
+        dialect.insert(InboxEvent)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["source", "delivery_id"])
+        .returning(InboxEvent.id)
+    )
