@@ -1,0 +1,136 @@
+"""What one webhook costs the database: a fixed few statements, exact duplicates."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, event, func, select, text
+from sqlalchemy.pool import NullPool
+
+from plugin.extensions import count_statements
+from plugin.models import InboxEvent
+from tests.support.database import TEST_DATABASE_URL
+from tests.support.events import interview_event
+from tests.support.signing import SignedPost
+
+on_postgres = pytest.mark.skipif(
+    not TEST_DATABASE_URL, reason="needs PostgreSQL (TEST_DATABASE_URL)"
+)
+
+
+@pytest.fixture
+def transactions(db: Any) -> Iterator[dict[str, int]]:
+    """How many commits and rollbacks the engine sees while the test runs."""
+    seen = {"commit": 0, "rollback": 0}
+
+    def counter(name: str) -> Callable[[Any], None]:
+        def count(connection: Any) -> None:
+            seen[name] += 1
+
+        return count
+
+    listeners = [(name, counter(name)) for name in seen]
+    for name, listener in listeners:
+        event.listen(db.engine, name, listener)
+    yield seen
+    for name, listener in listeners:
+        event.remove(db.engine, name, listener)
+
+
+def test_an_accepted_webhook_costs_one_statement_and_one_commit(
+    db, post_event, transactions
+):
+    responses = []
+    sent = count_statements(lambda: responses.append(post_event(interview_event())))
+
+    assert responses[0].status_code == 202
+    assert sent == 1  # INSERT ... ON CONFLICT DO NOTHING RETURNING id
+    assert transactions == {"commit": 1, "rollback": 0}
+
+
+def test_a_duplicate_costs_two_statements_and_gets_the_first_id(
+    db, post_event, transactions
+):
+    first = post_event(interview_event(), msg_id="msg_cost_twice")
+    transactions.update(commit=0, rollback=0)
+    responses = []
+    sent = count_statements(
+        lambda: responses.append(post_event(interview_event(), msg_id="msg_cost_twice"))
+    )
+
+    assert responses[0].status_code == 200
+    assert responses[0].get_json() == {
+        "status": "duplicate",
+        "id": first.get_json()["id"],
+    }
+    assert sent == 2  # the INSERT that stored nothing, then the stored row's id
+    assert transactions == {"commit": 2, "rollback": 0}  # one per statement
+
+
+@pytest.mark.postgres_only
+@on_postgres
+def test_concurrent_copies_of_one_delivery_are_stored_once(app, db):
+    copies, answers = 8, []
+    start = threading.Barrier(copies)
+
+    def send() -> None:
+        post = SignedPost(app.test_client())
+        start.wait()
+        answers.append(post(interview_event(), msg_id="msg_race"))
+
+    threads = [threading.Thread(target=send) for _ in range(copies)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    statuses = sorted(answer.status_code for answer in answers)
+    assert statuses == [200] * (copies - 1) + [202]
+    assert {answer.get_json()["id"] for answer in answers} == {
+        db.session.scalar(select(InboxEvent.id))
+    }
+    assert db.session.scalar(select(func.count()).select_from(InboxEvent)) == 1
+
+
+def end_idle_sessions(db: Any) -> int:
+    """End the app's idle pooled sessions, as a server restart or idle timeout would."""
+    db.session.remove()  # the app's connection goes back to its pool, idle
+    outside = create_engine(db.engine.url, poolclass=NullPool)
+    with outside.connect() as admin:
+        ended = admin.execute(
+            text(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                "AND state = 'idle'"
+            )
+        ).scalar()
+    outside.dispose()
+    return int(ended or 0)
+
+
+@pytest.mark.postgres_only
+@on_postgres
+def test_a_connection_the_server_ended_costs_the_next_webhook_nothing(
+    app, db, post_event
+):
+    assert post_event(interview_event()).status_code == 202
+    assert end_idle_sessions(db)
+
+    response = post_event(interview_event())
+
+    assert response.status_code == 202
+    assert db.session.scalar(select(func.count()).select_from(InboxEvent)) == 2
+
+
+@pytest.mark.postgres_only
+@on_postgres
+def test_a_connection_the_server_ended_is_replaced_before_any_page_uses_it(
+    app, db, client
+):
+    assert client.get("/healthz").status_code == 200
+    assert end_idle_sessions(db)
+
+    assert client.get("/healthz").status_code == 200
