@@ -9,7 +9,7 @@ from plugin.models.application import (
     Interviewer,
     InterviewStatus,
 )
-from plugin.models.inbox import InboxEvent, InboxStatus, insert_inbox_event
+from plugin.models.inbox import InboxEvent, InboxStatus, store_once
 from plugin.models.outbox import EmailStatus, OutboundEmail
 from plugin.models.people import Candidate, Recruiter
 from plugin.models.sources import ConnectionState, SourceState
@@ -39,7 +39,7 @@ __all__ = [
     "EmailStatus",
     "InboxEvent",
     "InboxStatus",
-    "insert_inbox_event",
+    "store_once",
     "Interview",
     "InterviewStatus",
     "MailProblem",

@@ -8,13 +8,12 @@ from datetime import datetime
 from sqlalchemy import (
     ForeignKey,
     Index,
-    Insert,
     LargeBinary,
     String,
     UniqueConstraint,
+    bindparam,
     text,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
 from plugin import clock
@@ -65,16 +64,33 @@ class InboxEvent(QueuedWork, db.Model):  # type: ignore[name-defined]
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-def insert_inbox_event(dialect_name: str, **values: object) -> Insert:
-    """INSERT one delivery unless (source, delivery id) is stored; RETURNING its id.
+# Stores a delivery unless (source, delivery id) is stored already, in one statement
+# that PostgreSQL and SQLite share: a duplicate returns no row. On PostgreSQL, a
+# concurrent first attempt makes it wait for that one's outcome, so it stays exact.
+# Plain SQL because SQLAlchemy compiles its dialect INSERTs anew on every call; the
+# columns the model fills by default are set here to the same values.
+STORE_ONCE = text(
+    "INSERT INTO inbox_events (source, delivery_id, event_type, raw_body, status, "
+    "attempts, received_at, next_attempt_at) VALUES (:source, :delivery_id, "
+    ":event_type, :raw_body, 'pending', 0, :received_at, :received_at) "
+    "ON CONFLICT (source, delivery_id) DO NOTHING RETURNING id"
+).bindparams(
+    bindparam("raw_body", type_=LargeBinary()),
+    bindparam("received_at", type_=UTCDateTime()),
+)
 
-    The unique key decides, in the same statement: a duplicate returns no row. On
-    PostgreSQL a concurrent first attempt makes it wait for that one's outcome.
-    """
-    dialect = postgresql if dialect_name == "postgresql" else sqlite
-    return (
-        dialect.insert(InboxEvent)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["source", "delivery_id"])
-        .returning(InboxEvent.id)
+
+def store_once(
+    source: str, delivery_id: str, event_type: str, raw_body: bytes
+) -> int | None:
+    """Add a delivery to the inbox unless stored; its new id, else None (no commit)."""
+    return db.session.scalar(
+        STORE_ONCE,
+        {
+            "source": source,
+            "delivery_id": delivery_id,
+            "event_type": event_type,
+            "raw_body": raw_body,
+            "received_at": clock.now(),
+        },
     )

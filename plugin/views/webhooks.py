@@ -18,7 +18,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from plugin import clock
 from plugin.extensions import db
 from plugin.extensions.queues import EVENTS_QUEUE, PROCESS_INBOX_EVENT, enqueue
-from plugin.models import InboxEvent, insert_inbox_event
+from plugin.models import InboxEvent, store_once
 from plugin.operations.preview import preview_event
 from plugin.views.common import error_response
 from webhooks import (
@@ -197,26 +197,24 @@ def _store_and_queue(checked: CheckedDelivery) -> tuple[Response, int]:
 def _insert_once(checked: CheckedDelivery) -> int | None:
     """INSERT and commit the delivery; its new id, or None if it was already stored.
 
-    A pooled connection that the server dropped since its last use fails before
-    anything is stored; that one attempt is made again on a fresh connection.
+    A pooled connection the server dropped since its last use fails before anything
+    is stored (or after: the retry then finds the row); it is tried once more on a
+    fresh connection.
     """
-    statement = insert_inbox_event(
-        db.session.get_bind().dialect.name,
-        source=checked.source.name,
-        delivery_id=checked.delivery_id,
-        event_type=checked.event_type,
-        raw_body=checked.body,
-    )
-    for attempt in (1, 2):
-        try:
-            event_id: int | None = db.session.scalar(statement)
-            db.session.commit()
-            return event_id
-        except DBAPIError as exc:
-            db.session.rollback()
-            if attempt == 2 or not exc.connection_invalidated:
-                raise
-    raise AssertionError("unreachable")
+    try:
+        return _insert_and_commit(checked)
+    except DBAPIError as exc:
+        db.session.rollback()
+        if not exc.connection_invalidated:
+            raise
+    return _insert_and_commit(checked)
+
+
+def _insert_and_commit(checked: CheckedDelivery) -> int | None:
+    source = checked.source.name
+    event_id = store_once(source, checked.delivery_id, checked.event_type, checked.body)
+    db.session.commit()
+    return event_id
 
 
 def _known_delivery(source: WebhookSource, delivery_id: str) -> int | None:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, event, func, select, text
 from sqlalchemy.pool import NullPool
 
+from plugin import clock
 from plugin.extensions import count_statements
 from plugin.models import InboxEvent
 from tests.support.database import TEST_DATABASE_URL
@@ -68,6 +71,16 @@ def test_a_duplicate_costs_two_statements_and_gets_the_first_id(
     }
     assert sent == 2  # the INSERT that stored nothing, then the stored row's id
     assert transactions == {"commit": 2, "rollback": 0}  # one per statement
+
+
+def test_a_stored_delivery_is_pending_and_due_at_once(db, post_event):
+    with clock.frozen_at(datetime(2026, 12, 1, 9, 0, tzinfo=UTC)) as now:
+        response = post_event(interview_event(), msg_id="msg_fields")
+
+    stored = db.session.get(InboxEvent, response.get_json()["id"])
+    assert (stored.status, stored.attempts, stored.enqueued_at) == ("pending", 0, None)
+    assert stored.received_at == stored.next_attempt_at == now
+    assert stored.raw_body == json.dumps(interview_event()).encode()
 
 
 @pytest.mark.postgres_only
