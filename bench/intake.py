@@ -32,17 +32,23 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import redis
 from flask import Flask
-from sqlalchemy import event, text
+from sqlalchemy import event
 
 from plugin import clock, create_app
 from plugin.extensions import db
 from plugin.extensions.queues import use_redis
 from webhooks.standard import sign
 
-from .common import bench_settings, create_database, database_url, rebuild_schema
-from .common import redis_url
+from .common import (
+    bench_settings,
+    create_database,
+    database_url,
+    rebuild_schema,
+    redis_url,
+)
 
 APPS = {
     "followup": "plugin.wsgi:app",
@@ -109,7 +115,9 @@ class Run:
     cpu_ms: float  # gunicorn workers' CPU per request
     requests: int
     refused: int  # answers other than 2xx
-    stored: int | None  # inbox rows after the turn (None for the bare app)
+    # Inbox rows after the turn minus requests answered: 0 when each was stored once,
+    # up to `connections` more for requests cut off as wrk stopped (None: bare app).
+    unanswered_rows: int | None
 
 
 def main() -> None:
@@ -168,7 +176,7 @@ def _statements_per_webhook(app: Flask, body: bytes) -> tuple[dict[str, float], 
     for name, listener in listeners:
         event.listen(db.engine, name, listener)
     results = []
-    for label in ("accepted", "duplicate"):
+    for _ in ("accepted", "duplicate"):  # the same ids again: all duplicates
         counts.update(dict.fromkeys(counts, 0))
         for n in range(100):
             _post(client, body, f"count-{n}")
@@ -194,8 +202,6 @@ def _post(client: Any, body: bytes, msg_id: str) -> None:
 
 
 def _empty_inbox(url: str, queue_redis: redis.Redis) -> None:
-    import psycopg
-
     with psycopg.connect(url, autocommit=True) as connection:
         connection.execute("TRUNCATE inbox_events")
         connection.execute("VACUUM ANALYZE inbox_events")
@@ -213,24 +219,34 @@ def _measure(
     try:
         _wait_for(port)
         target = f"http://127.0.0.1:{port}/webhooks/standard"
-        _wrk(target, body, args.connections, 2, f"{name}{turn}warm")
+        warm_up = _wrk(target, body, args.connections, 2, f"{name}{turn}warm")
         cpu_before = _workers_cpu(server.pid)
         output = _wrk(target, body, args.connections, args.seconds, f"{name}{turn}")
         cpu_used = _workers_cpu(server.pid) - cpu_before
     finally:
         server.terminate()
         server.wait(timeout=30)
-    requests = int(re.search(r"(\d+) requests in", output).group(1))  # type: ignore[union-attr]
-    refused = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    requests = int(_found(r"(\d+) requests in", output))
+    sent = requests + int(_found(r"(\d+) requests in", warm_up))
     return Run(
         app=name,
-        rate=float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),  # type: ignore[union-attr]
-        p99_ms=_milliseconds(re.search(r"99%\s+(\S+)", output).group(1)),  # type: ignore[union-attr]
+        rate=float(_found(r"Requests/sec:\s+([\d.]+)", output)),
+        p99_ms=_milliseconds(_found(r"99%\s+(\S+)", output)),
         cpu_ms=1000 * cpu_used / max(requests, 1),
         requests=requests,
-        refused=int(refused.group(1)) if refused else 0,
-        stored=None if name == "bare" else _stored(settings["DATABASE_URL"]),
+        refused=int(_found(r"Non-2xx or 3xx responses: (\d+)", output, "0")),
+        unanswered_rows=None
+        if name == "bare"
+        else _stored(settings["DATABASE_URL"]) - sent,
     )
+
+
+def _found(pattern: str, output: str, default: str | None = None) -> str:
+    """The first group of `pattern` in wrk's output (or `default` when absent)."""
+    match = re.search(pattern, output)
+    if match is None and default is None:
+        raise RuntimeError(f"wrk printed no {pattern!r}:\n{output}")
+    return match.group(1) if match else str(default)
 
 
 def _wrk(target: str, body: Path, connections: int, seconds: int, tag: str) -> str:
@@ -253,14 +269,13 @@ def _workers_cpu(master: int) -> float:
 
 
 def _stored(url: str) -> int:
-    import psycopg
-
     with psycopg.connect(url.replace("+psycopg", "")) as connection:
-        return int(connection.execute("SELECT count(*) FROM inbox_events").fetchone()[0])  # type: ignore[index]
+        row = connection.execute("SELECT count(*) FROM inbox_events").fetchone()
+    return int(row[0]) if row else 0
 
 
 def _milliseconds(value: str) -> float:
-    number, unit = re.match(r"([\d.]+)(\w+)", value).groups()  # type: ignore[union-attr]
+    number, unit = re.fullmatch(r"([\d.]+)(\w+)", value).groups()  # type: ignore[union-attr]
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
 
 
@@ -283,7 +298,11 @@ def _wait_for(port: int) -> None:
 
 
 def _describe(run: Run) -> str:
-    stored = "" if run.stored is None else f", {run.stored:,} rows stored"
+    stored = (
+        ""
+        if run.unanswered_rows is None
+        else f", inbox rows - answers {run.unanswered_rows:+d}"
+    )
     return (
         f"{run.app:>8}: {run.rate:7.0f} req/s, p99 {run.p99_ms:6.1f} ms, "
         f"CPU {run.cpu_ms:.2f} ms/request, {run.requests:,} requests, "
@@ -294,17 +313,23 @@ def _describe(run: Run) -> str:
 def _report(runs: list[Run], accepted: dict[str, float], duplicate: dict[str, float]):
     rate = {name: [run.rate for run in runs if run.app == name] for name in APPS}
     for other in ("floor", "bare"):
-        ratios = [ours / theirs for ours, theirs in zip(rate["followup"], rate[other])]
+        ratios = [
+            ours / theirs
+            for ours, theirs in zip(rate["followup"], rate[other], strict=True)
+        ]
         print(
             f"followup / {other}: median {statistics.median(ratios):.2f}x "
             f"(spread {min(ratios):.2f}-{max(ratios):.2f}x over {len(ratios)} rounds)"
         )
     p99 = [run.p99_ms for run in runs if run.app == "followup"]
-    print(f"followup p99: median {statistics.median(p99):.1f} ms, max {max(p99):.1f} ms")
+    print(
+        f"followup p99: median {statistics.median(p99):.1f} ms, max {max(p99):.1f} ms"
+    )
     for label, counts in (("accepted", accepted), ("duplicate", duplicate)):
-        print(f"PostgreSQL per {label} webhook: " + ", ".join(
-            f"{name} {value:g}" for name, value in counts.items()
-        ))
+        print(
+            f"PostgreSQL per {label} webhook: "
+            + ", ".join(f"{name} {value:g}" for name, value in counts.items())
+        )
     print(f"at {datetime.now(UTC):%Y-%m-%d %H:%M} UTC")
 
 
