@@ -114,9 +114,9 @@ class Run:
     p99_ms: float
     cpu_ms: float  # gunicorn workers' CPU per request
     requests: int
-    refused: int  # answers other than 2xx
+    refused: int  # answers other than 2xx, socket errors and timeouts
     # Inbox rows after the turn minus requests answered: 0 when each was stored once,
-    # up to `connections` more for requests cut off as wrk stopped (None: bare app).
+    # a few more for requests cut off as wrk stopped or timed out (None: bare app).
     unanswered_rows: int | None
 
 
@@ -231,14 +231,25 @@ def _measure(
     return Run(
         app=name,
         rate=float(_found(r"Requests/sec:\s+([\d.]+)", output)),
-        p99_ms=_milliseconds(_found(r"99%\s+(\S+)", output)),
+        p99_ms=_milliseconds(_found(r"(?m)^\s+99%\s+(\S+)$", output)),
         cpu_ms=1000 * cpu_used / max(requests, 1),
         requests=requests,
-        refused=int(_found(r"Non-2xx or 3xx responses: (\d+)", output, "0")),
+        refused=int(_found(r"Non-2xx or 3xx responses: (\d+)", output, "0"))
+        + _socket_errors(output),
         unanswered_rows=None
         if name == "bare"
         else _stored(settings["DATABASE_URL"]) - sent,
     )
+
+
+def _socket_errors(output: str) -> int:
+    """Connect, read and write errors and timeouts wrk counted (none: 0)."""
+    match = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), "
+        r"timeout (\d+)",
+        output,
+    )
+    return sum(int(n) for n in match.groups()) if match else 0
 
 
 def _found(pattern: str, output: str, default: str | None = None) -> str:

@@ -84,7 +84,8 @@ def store_once(
     source: str, delivery_id: str, event_type: str, raw_body: bytes
 ) -> int | None:
     """Add a delivery to the inbox unless stored; its new id, else None (no commit)."""
-    return db.session.scalar(
+    # Through the session's connection: the ORM has nothing to add to this INSERT.
+    return db.session.connection().scalar(
         STORE_ONCE,
         {
             "source": source,
