@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import base64
 import json
+import logging
 import statistics
 import tempfile
 import time
@@ -99,6 +100,7 @@ def _loaded_app(rows: int, folder: str, queue_redis: redis.Redis) -> Flask:
     }
     app = create_app(settings)
     use_redis(app, queue_redis)
+    logging.getLogger("plugin.jobs.tick").setLevel(logging.WARNING)  # one per tick
     with app.app_context():
         if _history_rows() != rows:
             rebuild_schema()
@@ -165,6 +167,8 @@ def _load(url: str, rows: int) -> None:
             _outbound_emails(rows),
         )
         connection.commit()
+        connection.autocommit = True
+        # Visibility map and statistics, as a database long in service has them.
         cursor.execute("VACUUM ANALYZE")
 
 
@@ -249,7 +253,9 @@ def _explain_tick(app: Flask) -> None:
     """Print the plan and time of each statement one tick sends (large database)."""
     sent: list[tuple[str, Any]] = []
 
-    def record(conn: Any, cursor: Any, statement: str, parameters: Any, *_: Any):
+    def record(
+        conn: Any, cursor: Any, statement: str, parameters: Any, *_: Any
+    ) -> None:
         sent.append((statement, parameters))
 
     with app.app_context(), clock.frozen_at(NOW):

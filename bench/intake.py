@@ -115,9 +115,9 @@ class Run:
     cpu_ms: float  # gunicorn workers' CPU per request
     requests: int
     refused: int  # answers other than 2xx, socket errors and timeouts
-    # Inbox rows after the turn minus requests answered: 0 when each was stored once,
-    # a few more for requests cut off as wrk stopped or timed out (None: bare app).
-    unanswered_rows: int | None
+    # Inbox rows after the turn minus requests sent: 0 when each was stored once, a
+    # few more for requests still in flight as wrk stopped (None: the bare app).
+    rows_over_sent: int | None
 
 
 def main() -> None:
@@ -227,7 +227,8 @@ def _measure(
         server.terminate()
         server.wait(timeout=30)
     requests = int(_found(r"(\d+) requests in", output))
-    sent = requests + int(_found(r"(\d+) requests in", warm_up))
+    # Requests timed out by wrk were sent, and may well be stored.
+    sent = sum(_sent(text) for text in (warm_up, output))
     return Run(
         app=name,
         rate=float(_found(r"Requests/sec:\s+([\d.]+)", output)),
@@ -236,10 +237,15 @@ def _measure(
         requests=requests,
         refused=int(_found(r"Non-2xx or 3xx responses: (\d+)", output, "0"))
         + _socket_errors(output),
-        unanswered_rows=None
+        rows_over_sent=None
         if name == "bare"
         else _stored(settings["DATABASE_URL"]) - sent,
     )
+
+
+def _sent(output: str) -> int:
+    """Requests wrk sent in one run: those answered, plus errors and timeouts."""
+    return int(_found(r"(\d+) requests in", output)) + _socket_errors(output)
 
 
 def _socket_errors(output: str) -> int:
@@ -311,8 +317,8 @@ def _wait_for(port: int) -> None:
 def _describe(run: Run) -> str:
     stored = (
         ""
-        if run.unanswered_rows is None
-        else f", inbox rows - answers {run.unanswered_rows:+d}"
+        if run.rows_over_sent is None
+        else f", inbox rows - requests sent {run.rows_over_sent:+d}"
     )
     return (
         f"{run.app:>8}: {run.rate:7.0f} req/s, p99 {run.p99_ms:6.1f} ms, "
@@ -321,7 +327,9 @@ def _describe(run: Run) -> str:
     )
 
 
-def _report(runs: list[Run], accepted: dict[str, float], duplicate: dict[str, float]):
+def _report(
+    runs: list[Run], accepted: dict[str, float], duplicate: dict[str, float]
+) -> None:
     rate = {name: [run.rate for run in runs if run.app == name] for name in APPS}
     for other in ("floor", "bare"):
         ratios = [

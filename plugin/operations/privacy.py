@@ -112,10 +112,11 @@ def _clear_oldest(
 ) -> Update:
     # `held` is the condition of the table's partial index on `stamp`: purged rows
     # leave that index, so finding the next ones never reads the purged history.
+    # The UPDATE repeats the conditions so that its own scan may use the index too.
     oldest = select(model.id).where(stamp < cutoff, held).order_by(stamp).limit(limit)
     return (
         update(model)
-        .where(model.id.in_(oldest.scalar_subquery()))
+        .where(stamp < cutoff, held, model.id.in_(oldest.scalar_subquery()))
         .values(**cleared)
         .execution_options(synchronize_session=False)
     )
