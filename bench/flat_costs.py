@@ -70,7 +70,9 @@ def main() -> None:
         acks: dict[int, list[float]] = {size: [] for size in apps}
         for turn in range(args.pairs):
             for size, app in apps.items():
-                tick, ack = _measure(app, args, f"{turn}-{size}")
+                # Ids unique across runs too: a reused database keeps earlier acks.
+                tag = f"{time.time_ns()}-{turn}-{size}"
+                tick, ack = _measure(app, args, tag)
                 ticks[size].append(tick)
                 acks[size].append(ack)
                 print(f"{size:>9,} rows: tick {tick:6.2f} ms, ack {ack:5.2f} ms")
