@@ -1,6 +1,7 @@
 """Benchmark: webhook intake against a floor app and a bare 204 app, interleaved.
 
     python -m bench.intake [--pairs 3] [--seconds 10] [--connections 16] [--workers 4]
+                           [--followup-from DIR]
 
 Serves each app with gunicorn (`--workers` sync workers) and loads it with wrk
 (`--connections` connections, 2 threads) through bench/signed_webhooks.lua, which
@@ -153,6 +154,11 @@ def _arguments() -> argparse.Namespace:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument(
+        "--followup-from",
+        default=str(REPOSITORY),
+        help="serve our app from this checkout (say, an older commit's export)",
+    )
     return parser.parse_args()
 
 
@@ -212,10 +218,12 @@ def _measure(
     name: str, turn: int, settings: dict[str, str], body: Path, args: Any
 ) -> Run:
     port = _free_port()
-    environment = os.environ | settings | {"PYTHONPATH": str(REPOSITORY)}
+    # Our app may be served from another checkout, to compare two commits.
+    code = Path(args.followup_from) if name == "followup" else REPOSITORY
+    environment = os.environ | settings | {"PYTHONPATH": str(code)}
     command = [sys.executable, "-m", "gunicorn", "--workers", str(args.workers)]
     command += ["--bind", f"127.0.0.1:{port}", "--log-level", "warning", APPS[name]]
-    server = subprocess.Popen(command, env=environment, cwd=REPOSITORY)
+    server = subprocess.Popen(command, env=environment, cwd=code)
     try:
         _wait_for(port)
         target = f"http://127.0.0.1:{port}/webhooks/standard"
@@ -267,7 +275,8 @@ def _found(pattern: str, output: str, default: str | None = None) -> str:
 
 
 def _wrk(target: str, body: Path, connections: int, seconds: int, tag: str) -> str:
-    # Enough signed requests per thread that none is sent twice in a turn.
+    # Enough signed requests per thread that none is sent twice to an app that
+    # stores them (the bare app, which stores nothing, goes faster and wraps round).
     per_thread = str(4000 * seconds)
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency"]
     command += ["-s", str(LUA_SCRIPT), target, "--", str(body), KEY.hex()]
