@@ -1,4 +1,4 @@
-"""partial indexes on the bodies still held, for the retention purge
+"""partial indexes on the bodies still held, for the retention purge; digests by status
 
 Revision ID: f1c3a5e7b9d1
 Revises: d4e5f6a7b8c9
@@ -27,8 +27,15 @@ def upgrade():
     with op.batch_alter_table('outbound_emails', schema=None) as batch_op:
         batch_op.create_index('ix_outbound_emails_body_held_sending_started_at', ['sending_started_at'], unique=False, postgresql_where=OUTBOX_HELD, sqlite_where=OUTBOX_HELD)
 
+    # The tick's digest steps filter on status; digests grow by one per recruiter a day.
+    with op.batch_alter_table('digests', schema=None) as batch_op:
+        batch_op.create_index('ix_digests_status_next_attempt_at', ['status', 'next_attempt_at'], unique=False)
+
 
 def downgrade():
+    with op.batch_alter_table('digests', schema=None) as batch_op:
+        batch_op.drop_index('ix_digests_status_next_attempt_at')
+
     with op.batch_alter_table('outbound_emails', schema=None) as batch_op:
         batch_op.drop_index('ix_outbound_emails_body_held_sending_started_at', postgresql_where=OUTBOX_HELD, sqlite_where=OUTBOX_HELD)
 
