@@ -83,15 +83,20 @@ STORE_ONCE = text(
 def store_once(
     source: str, delivery_id: str, event_type: str, raw_body: bytes
 ) -> int | None:
-    """Add a delivery to the inbox unless stored; its new id, else None (no commit)."""
-    # Through the session's connection: the ORM has nothing to add to this INSERT.
-    return db.session.connection().scalar(
-        STORE_ONCE,
-        {
-            "source": source,
-            "delivery_id": delivery_id,
-            "event_type": event_type,
-            "raw_body": raw_body,
-            "received_at": clock.now(),
-        },
-    )
+    """Add a delivery to the inbox unless stored; its new id, else None.
+
+    The INSERT commits by itself (autocommit): the one statement is the whole
+    transaction, so neither BEGIN nor COMMIT costs a round trip. When it returns,
+    the delivery is stored for good.
+    """
+    values = {
+        "source": source,
+        "delivery_id": delivery_id,
+        "event_type": event_type,
+        "raw_body": raw_body,
+        "received_at": clock.now(),
+    }
+    with db.engine.connect() as connection:
+        connection.execution_options(isolation_level="AUTOCOMMIT")
+        event_id: int | None = connection.scalar(STORE_ONCE, values)
+    return event_id

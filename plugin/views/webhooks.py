@@ -173,13 +173,13 @@ def _parse_json(body: bytes) -> Any:
 def _store_and_queue(checked: CheckedDelivery) -> tuple[Response, int]:
     """Store the delivery once per (source, delivery id), then queue its processing.
 
-    An accepted delivery costs one INSERT and its COMMIT, then one call to Redis.
+    An accepted delivery costs one round trip to the database (an INSERT that
+    commits by itself), then one to Redis.
     """
     source, delivery_id = checked.source, checked.delivery_id
     try:
         event_id = _insert_once(checked)
     except SQLAlchemyError as exc:
-        db.session.rollback()
         log.error("webhook %s could not be stored: %s", source.name, type(exc).__name__)
         return error_response(
             503, "storage_unavailable", "The event could not be stored; please retry."
@@ -195,26 +195,19 @@ def _store_and_queue(checked: CheckedDelivery) -> tuple[Response, int]:
 
 
 def _insert_once(checked: CheckedDelivery) -> int | None:
-    """INSERT and commit the delivery; its new id, or None if it was already stored.
+    """Store the delivery; its new id, or None if it was already stored.
 
     A pooled connection the server dropped since its last use fails before anything
     is stored (or after: the retry then finds the row); it is tried once more on a
     fresh connection.
     """
+    source, delivery_id = checked.source.name, checked.delivery_id
     try:
-        return _insert_and_commit(checked)
+        return store_once(source, delivery_id, checked.event_type, checked.body)
     except DBAPIError as exc:
-        db.session.rollback()
         if not exc.connection_invalidated:
             raise
-    return _insert_and_commit(checked)
-
-
-def _insert_and_commit(checked: CheckedDelivery) -> int | None:
-    source = checked.source.name
-    event_id = store_once(source, checked.delivery_id, checked.event_type, checked.body)
-    db.session.commit()
-    return event_id
+    return store_once(source, delivery_id, checked.event_type, checked.body)
 
 
 def _known_delivery(source: WebhookSource, delivery_id: str) -> int | None:
