@@ -30,12 +30,12 @@ from typing import Any
 import psycopg
 import redis
 from flask import Flask
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, update
 
 from plugin import clock, create_app
 from plugin.extensions import db
 from plugin.extensions.queues import use_redis
-from plugin.jobs.tick import run_tick
+from plugin.jobs.tick import TickReport, run_tick
 from plugin.models import InboxEvent
 from webhooks.standard import sign
 
@@ -224,7 +224,7 @@ def _measure(app: Flask, args: Any, tag: str) -> tuple[float, float]:
             started = time.perf_counter()
             report = run_tick()
             ticks.append(_since(started) * 1000)
-            assert report.touchpoints_claimed == report.bodies_purged == 0, report
+            assert report == TickReport(), report  # nothing due, nothing to purge
         client = app.test_client()
         body = json.dumps(EVENT).encode()
         acks = []
@@ -232,8 +232,19 @@ def _measure(app: Flask, args: Any, tag: str) -> tuple[float, float]:
             started = time.perf_counter()
             _post(client, body, f"ack-{tag}-{n}")
             acks.append(_since(started) * 1000)
-        db.session.remove()
+        _settle_acks()
     return statistics.median(ticks), statistics.median(acks)
+
+
+def _settle_acks() -> None:
+    """Mark the acks' inbox rows processed, so that the next tick has nothing due."""
+    db.session.execute(
+        update(InboxEvent)
+        .where(InboxEvent.status == "pending", InboxEvent.delivery_id.like("ack-%"))
+        .values(status="processed")
+    )
+    db.session.commit()
+    db.session.remove()
 
 
 def _post(client: Any, body: bytes, msg_id: str) -> None:
