@@ -58,18 +58,32 @@ def check_connections_at_checkout(engine: Engine) -> None:
 
     A server that restarts, or ends an idle session, tells the client so on the
     socket. Looking for that costs one system call and no round trip, where a
-    pre-ping costs a round trip on every checkout.
+    pre-ping costs a round trip on every checkout. Only a connection with something
+    to read is pinged, since a live one may rarely have been sent a notice.
     """
-    event.listen(engine, "checkout", _refuse_closed_connection)
+
+    def check(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+        if _has_something_to_read(dbapi_connection) and not _answers(
+            engine, dbapi_connection
+        ):
+            # The pool discards this connection and checks out a fresh one.
+            raise DisconnectionError("the server closed the connection")
+
+    event.listen(engine, "checkout", check)
 
 
-def _refuse_closed_connection(dbapi_connection: Any, record: Any, proxy: Any) -> None:
-    # Idle in the pool, a live connection has nothing to read: anything waiting is
-    # the server's goodbye (an error message, or the end of the stream).
+def _has_something_to_read(dbapi_connection: Any) -> bool:
+    # Idle in the pool, a live connection normally has nothing to read: anything
+    # waiting is most likely the server's goodbye (an error, or the stream's end).
     try:
         waiting, _, _ = select.select([dbapi_connection.fileno()], [], [], 0)
-    except Exception as exc:  # psycopg refuses fileno() on a closed connection
-        raise DisconnectionError("the connection is closed") from exc
-    if waiting:
-        # The pool discards this connection and checks out a fresh one.
-        raise DisconnectionError("the server closed the connection")
+    except Exception:  # psycopg refuses fileno() on a closed connection
+        return True
+    return bool(waiting)
+
+
+def _answers(engine: Engine, dbapi_connection: Any) -> bool:
+    try:
+        return bool(engine.dialect.do_ping(dbapi_connection))
+    except Exception:  # whatever the driver raises, the connection is unusable
+        return False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -153,3 +154,25 @@ def test_a_connection_the_server_ended_is_replaced_before_any_page_uses_it(
     assert end_idle_sessions(db)
 
     assert client.get("/healthz").status_code == 200
+
+
+@pytest.mark.postgres_only
+@on_postgres
+def test_a_live_connection_with_a_message_waiting_is_kept(app, db):
+    with db.engine.connect() as connection:
+        connection.exec_driver_sql("LISTEN followup_checkout")
+        pid = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+        connection.commit()
+    outside = create_engine(db.engine.url, poolclass=NullPool)
+    with outside.connect() as sender:
+        sender.exec_driver_sql("NOTIFY followup_checkout")
+        sender.commit()
+    outside.dispose()
+    time.sleep(0.2)  # the notification reaches the idle pooled connection
+
+    with db.engine.connect() as connection:
+        same = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+        connection.exec_driver_sql("UNLISTEN *")
+        connection.commit()
+
+    assert same == pid  # pinged, found alive, kept
