@@ -59,6 +59,7 @@ def register_extensions(app: Flask) -> None:
     from plugin import models  # noqa: F401  (registers the tables)
     from plugin.extensions import (
         babel,
+        check_connections_at_checkout,
         csrf,
         db,
         limits,
@@ -82,6 +83,9 @@ def register_extensions(app: Flask) -> None:
     # Limits first: a refused request is turned away before any other work.
     limits.init_app(app)
     metrics.count_refusals()
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            check_connections_at_checkout(db.engine)
     csrf.init_app(app)
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     queues.init_app(app)

@@ -236,9 +236,9 @@ def _database_uri(url: str | None, data_dir: Path) -> str:
 def _engine_options(url: str | None) -> dict[str, Any]:
     # Errors and logs must never quote row values: they hold candidates' data.
     options: dict[str, Any] = {"hide_parameters": True}
-    if url and not url.startswith("sqlite"):
-        options["pool_pre_ping"] = True
-    else:
+    # No pool_pre_ping on PostgreSQL: a round trip per checkout. A connection the
+    # server closed is found at checkout without one (check_connections_at_checkout).
+    if not url or url.startswith("sqlite"):
         # Web threads, the background tick and the CLI share one SQLite file.
         options["connect_args"] = {"timeout": 30}
     return options

@@ -1,5 +1,6 @@
 """Extension objects, created unbound and attached by the app factory."""
 
+import select
 from collections.abc import Callable
 from typing import Any, cast
 
@@ -7,7 +8,8 @@ from flask_babel import Babel
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import CursorResult, Executable, MetaData, event
+from sqlalchemy import CursorResult, Engine, Executable, MetaData, event
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase
 
 # Named constraints keep Alembic migrations identical on SQLite and PostgreSQL.
@@ -66,3 +68,39 @@ def count_statements(action: Callable[[], object]) -> int:
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
     return len(sent)
+
+
+def check_connections_at_checkout(engine: Engine) -> None:
+    """Replace a pooled connection the server has closed before a request uses it.
+
+    A server that restarts, or ends an idle session, tells the client so on the
+    socket. Looking for that costs one system call and no round trip, where a
+    pre-ping costs a round trip on every checkout. Only a connection with something
+    to read is pinged, since a live one may rarely have been sent a notice.
+    """
+
+    def check(dbapi_connection: Any, record: Any, proxy: Any) -> None:
+        if _has_something_to_read(dbapi_connection) and not _answers(
+            engine, dbapi_connection
+        ):
+            # The pool discards this connection and checks out a fresh one.
+            raise DisconnectionError("the server closed the connection")
+
+    event.listen(engine, "checkout", check)
+
+
+def _has_something_to_read(dbapi_connection: Any) -> bool:
+    # Idle in the pool, a live connection normally has nothing to read: anything
+    # waiting is most likely the server's goodbye (an error, or the stream's end).
+    try:
+        waiting, _, _ = select.select([dbapi_connection.fileno()], [], [], 0)
+    except Exception:  # psycopg refuses fileno() on a closed connection
+        return True
+    return bool(waiting)
+
+
+def _answers(engine: Engine, dbapi_connection: Any) -> bool:
+    try:
+        return bool(engine.dialect.do_ping(dbapi_connection))
+    except Exception:  # whatever the driver raises, the connection is unusable
+        return False

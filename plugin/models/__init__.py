@@ -15,7 +15,7 @@ from plugin.models.application import (
     Interviewer,
     InterviewStatus,
 )
-from plugin.models.inbox import InboxEvent, InboxStatus
+from plugin.models.inbox import InboxEvent, InboxStatus, store_once
 from plugin.models.notes import InterviewerNote
 from plugin.models.outbox import EmailStatus, OutboundEmail
 from plugin.models.people import Candidate, DigestFrequency, Recruiter
@@ -59,6 +59,7 @@ __all__ = [
     "EmailStatus",
     "InboxEvent",
     "InboxStatus",
+    "store_once",
     "Interview",
     "InterviewStatus",
     "MailProblem",

@@ -90,7 +90,12 @@ class Digest(QueuedWork, db.Model):  # type: ignore[name-defined]
     """The morning digest of one recruiter for one local day: at most one."""
 
     __tablename__ = "digests"
-    __table_args__ = (UniqueConstraint("recruiter_id", "local_date"),)
+    __table_args__ = (
+        UniqueConstraint("recruiter_id", "local_date"),
+        # The tick looks for pending and sending digests on every run; the table
+        # keeps one row per recruiter and day, so it grows with history.
+        Index("ix_digests_status_next_attempt_at", "status", "next_attempt_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recruiter_id: Mapped[int] = mapped_column(ForeignKey("recruiters.id"))

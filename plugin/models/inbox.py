@@ -5,7 +5,15 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, UniqueConstraint
+from sqlalchemy import (
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+    bindparam,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from plugin import clock
@@ -31,6 +39,13 @@ class InboxEvent(QueuedWork, db.Model):  # type: ignore[name-defined]
     __table_args__ = (
         UniqueConstraint("source", "delivery_id"),
         Index("ix_inbox_events_status_next_attempt_at", "status", "next_attempt_at"),
+        # Only bodies still held: the retention purge reads this, never the history.
+        Index(
+            "ix_inbox_events_body_held_received_at",
+            "received_at",
+            postgresql_where=text("raw_body IS NOT NULL"),
+            sqlite_where=text("raw_body IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -47,3 +62,41 @@ class InboxEvent(QueuedWork, db.Model):  # type: ignore[name-defined]
         ForeignKey("applications.id"), index=True
     )
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+# Stores a delivery unless (source, delivery id) is stored already, in one statement
+# that PostgreSQL and SQLite share: a duplicate returns no row. On PostgreSQL, a
+# concurrent first attempt makes it wait for that one's outcome, so it stays exact.
+# Plain SQL because SQLAlchemy compiles its dialect INSERTs anew on every call; the
+# columns the model fills by default are set here to the same values.
+STORE_ONCE = text(
+    "INSERT INTO inbox_events (source, delivery_id, event_type, raw_body, status, "
+    "attempts, received_at, next_attempt_at) VALUES (:source, :delivery_id, "
+    ":event_type, :raw_body, 'pending', 0, :received_at, :received_at) "
+    "ON CONFLICT (source, delivery_id) DO NOTHING RETURNING id"
+).bindparams(
+    bindparam("raw_body", type_=LargeBinary()),
+    bindparam("received_at", type_=UTCDateTime()),
+)
+
+
+def store_once(
+    source: str, delivery_id: str, event_type: str, raw_body: bytes
+) -> int | None:
+    """Add a delivery to the inbox unless stored; its new id, else None.
+
+    The INSERT commits by itself (autocommit): the one statement is the whole
+    transaction, so neither BEGIN nor COMMIT costs a round trip. When it returns,
+    the delivery is stored for good.
+    """
+    values = {
+        "source": source,
+        "delivery_id": delivery_id,
+        "event_type": event_type,
+        "raw_body": raw_body,
+        "received_at": clock.now(),
+    }
+    with db.engine.connect() as connection:
+        connection.execution_options(isolation_level="AUTOCOMMIT")
+        event_id: int | None = connection.scalar(STORE_ONCE, values)
+    return event_id

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from plugin import clock
@@ -38,6 +38,13 @@ class OutboundEmail(QueuedWork, db.Model):  # type: ignore[name-defined]
     __tablename__ = "outbound_emails"
     __table_args__ = (
         Index("ix_outbound_emails_status_next_attempt_at", "status", "next_attempt_at"),
+        # Only bodies still held: the retention purge reads this, never the history.
+        Index(
+            "ix_outbound_emails_body_held_sending_started_at",
+            "sending_started_at",
+            postgresql_where=text("body_text IS NOT NULL"),
+            sqlite_where=text("body_text IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

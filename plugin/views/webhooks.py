@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from plugin import clock
@@ -20,7 +20,7 @@ from plugin.extensions import db
 from plugin.extensions.limits import take
 from plugin.extensions.metrics import count_webhook
 from plugin.extensions.queues import EVENTS_QUEUE, PROCESS_INBOX_EVENT, enqueue
-from plugin.models import InboxEvent
+from plugin.models import InboxEvent, store_once
 from plugin.operations.preview import preview_event
 from plugin.views.common import error_response, too_many_requests
 from webhooks import (
@@ -201,45 +201,53 @@ def _parse_json(body: bytes) -> Any:
 
 
 def _store_and_queue(checked: CheckedDelivery) -> tuple[Response, int]:
+    """Store the delivery once per (source, delivery id), then queue its processing.
+
+    An accepted delivery costs one round trip to the database (an INSERT that
+    commits by itself), then one to Redis.
+    """
     source, delivery_id = checked.source, checked.delivery_id
-    known = _known_delivery(source.name, delivery_id)
-    if known is not None:
-        return jsonify(status="duplicate", id=known), 200
-    event = InboxEvent(
-        source=source.name,
-        delivery_id=delivery_id,
-        event_type=checked.event_type,
-        raw_body=checked.body,
-    )
     try:
-        db.session.add(event)
-        db.session.flush()
-        # Read now: after the commit, reading it queries a database that may be gone.
-        event_id = event.id
-        db.session.commit()
-    except IntegrityError:
-        # The sender's retry raced its first attempt: the first one is stored.
-        db.session.rollback()
-        return jsonify(
-            status="duplicate", id=_known_delivery(source.name, delivery_id)
-        ), 200
+        event_id = _insert_once(checked)
     except SQLAlchemyError as exc:
-        db.session.rollback()
         log.error("webhook %s could not be stored: %s", source.name, type(exc).__name__)
         return error_response(
             503, "storage_unavailable", "The event could not be stored; please retry."
         )
+    if event_id is None:
+        # A retry of a delivery already stored (or racing its first attempt, which
+        # the unique key made wait for): answered 200, stored once.
+        return jsonify(status="duplicate", id=_known_delivery(source, delivery_id)), 200
     enqueue(
         EVENTS_QUEUE, PROCESS_INBOX_EVENT, event_id, job_id=f"inbox-event-{event_id}"
     )
     return jsonify(status="accepted", id=event_id), source.accepted_status
 
 
-def _known_delivery(source: str, delivery_id: str) -> int | None:
+def _insert_once(checked: CheckedDelivery) -> int | None:
+    """Store the delivery; its new id, or None if it was already stored.
+
+    A pooled connection the server dropped since its last use fails before anything
+    is stored (or after: the retry then finds the row); it is tried once more on a
+    fresh connection.
+    """
+    source, delivery_id = checked.source.name, checked.delivery_id
     try:
-        return db.session.scalar(
-            select(InboxEvent.id).filter_by(source=source, delivery_id=delivery_id)
+        return store_once(source, delivery_id, checked.event_type, checked.body)
+    except DBAPIError as exc:
+        if not exc.connection_invalidated:
+            raise
+    return store_once(source, delivery_id, checked.event_type, checked.body)
+
+
+def _known_delivery(source: WebhookSource, delivery_id: str) -> int | None:
+    """The id of the stored delivery a duplicate repeats (None if it is unreadable)."""
+    try:
+        known = db.session.scalar(
+            select(InboxEvent.id).filter_by(source=source.name, delivery_id=delivery_id)
         )
+        db.session.commit()
+        return known
     except SQLAlchemyError:
         db.session.rollback()
         return None

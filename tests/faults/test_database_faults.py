@@ -100,15 +100,16 @@ def test_database_lost_right_after_the_commit_still_answers_202(
 ):
     cut_once = []
 
-    @event.listens_for(db.session, "after_commit")
-    def cut(session: Any) -> None:
-        if not cut_once:
+    # The inbox INSERT commits by itself (autocommit): once it has run, it is stored.
+    @event.listens_for(db.engine, "after_cursor_execute")
+    def cut(connection: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if not cut_once and statement.startswith("INSERT INTO inbox_events"):
             cut_once.append(database_proxy.cut())
 
     try:
         response = Sender(fault_app).post(candidate_event(0))
     finally:
-        event.remove(db.session, "after_commit", cut)
+        event.remove(db.engine, "after_cursor_execute", cut)
         database_proxy.restore()
 
     assert cut_once, "the commit never happened"
