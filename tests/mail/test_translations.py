@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 from babel.messages.mofile import read_mo
 from flask import render_template
-from flask_babel import force_locale
+from flask_babel import force_locale, gettext
 from markupsafe import Markup
 
 from plugin import clock
@@ -267,3 +267,18 @@ def test_saved_notes_are_confirmed_in_spanish(db, client, smtp, post_event, run_
 
     assert "Sus notas sobre Lee Park quedaron guardadas" in saved
     assert "en especial el cierre de fin de mes." in saved
+
+
+@pytest.mark.parametrize(
+    ("retry_after", "wait"),
+    [(30, "Espere 30 segundos"), (600, "Espere unos 10 minutos")],
+)
+def test_the_too_many_tries_page_speaks_spanish(app, retry_after, wait):
+    with app.test_request_context(), force_locale("es"):
+        title = gettext("Too many tries")
+        page = render_template(
+            "error.html", status=429, title=title, retry_after=retry_after
+        )
+
+    assert title == "Demasiados intentos" and wait in page
+    assert [p for p in english_phrases() if p in page] == []
