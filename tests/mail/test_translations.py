@@ -86,11 +86,17 @@ VARIANTS = [
 ]
 
 
-@pytest.mark.parametrize("name", OWNED_EMAILS)
-@pytest.mark.parametrize("changes", VARIANTS)
+# Coaching always gives the check-in the day of the last interview.
+EMAIL_VARIANTS = [
+    (name, changes)
+    for name in OWNED_EMAILS
+    for changes in VARIANTS
+    if not (name == "check_in" and "last_interview" in changes)
+]
+
+
+@pytest.mark.parametrize(("name", "changes"), EMAIL_VARIANTS)
 def test_each_email_renders_in_spanish_with_no_english_left(app, name, changes):
-    if name == "check_in" and "last_interview" in changes:
-        pytest.skip("coaching always gives the check-in the day of the last interview")
     with app.test_request_context():
         english = render_email(name, "en", **changes)
         spanish = render_email(name, "es", **changes)
