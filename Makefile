@@ -36,7 +36,7 @@ fuzz: $(DEV_STAMP)
 # compile the catalogues (commit the .po and .mo files together).
 TRANSLATIONS := plugin/translations
 translations: $(DEV_STAMP)
-	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output \
+	$(BIN)/pybabel extract -F babel.cfg -k _l -c Translators: --no-location --sort-output \
 		--project followup-coach -o $(TRANSLATIONS)/messages.pot .
 	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i $(TRANSLATIONS)/messages.pot \
 		-d $(TRANSLATIONS)

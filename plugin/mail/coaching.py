@@ -16,6 +16,7 @@ from plugin.cadence.rounds import group_rounds
 from plugin.cadence.steps import InterviewFacts, Step
 from plugin.config import firm_policy
 from plugin.config.policy import Policy
+from plugin.mail import language
 from plugin.mail.drafts import (
     Draft,
     Person,
@@ -56,7 +57,10 @@ def people_met(application: Application) -> list[Person]:
 
 
 def role_phrase(job_title: str | None, employer: str | None) -> str:
-    """ "the Payroll Specialist role at Acme", saying only what we know."""
+    """ "the Payroll Specialist role at Acme", in English for the firm's staff.
+
+    Candidates read `language.role_phrase`, in their own language.
+    """
     if job_title and employer:
         return f"the {job_title} role at {employer}"
     if job_title:
@@ -68,7 +72,7 @@ def _common(application: Application, policy: Policy) -> dict[str, Any]:
     recruiter = application.recruiter
     return {
         "first_name": application.candidate.first_name,
-        "role": role_phrase(application.job_title, application.employer_name),
+        "role": language.role_phrase(application.job_title, application.employer_name),
         "job_title": application.job_title,
         "employer": application.employer_name,
         "via_recruiter": policy.routing.mode == "via_recruiter",
@@ -98,9 +102,6 @@ def _thank_you(
         "sender_name": _sender_name(application),
     }
     return {
-        "subject": f"Your {employer} interview: thank-you notes to send"
-        if employer
-        else "Your interview: thank-you notes to send",
         "people": people,
         "drafts": thank_you_drafts(application, people, today, facts),
     }
@@ -112,11 +113,7 @@ def _handwritten_note(
     post_by = clock.now().astimezone(zone).date() + timedelta(
         days=policy.handwritten_note.post_within_days
     )
-    employer = application.employer_name
     return {
-        "subject": f"Optional: a handwritten note for {employer}"
-        if employer
-        else "Optional: a handwritten thank-you note",
         "people": _people_met(application, slot, zone, policy),
         "mailing_address": application.employer_mailing_address,
         "post_by": _long_date(post_by),
@@ -132,13 +129,6 @@ def _check_in(
         application.decision_deadline, last_day, policy.check_in
     )
     via = policy.routing.mode == "via_recruiter"
-    employer = application.employer_name
-    if via:
-        subject = "Time to ask your recruiter for news"
-    else:
-        subject = (
-            f"A short check-in with {employer}" if employer else "A short check-in"
-        )
     facts = {
         "deadline": _long_date(deadline.day),
         "deadline_stated": deadline.stated,
@@ -150,7 +140,7 @@ def _check_in(
         "ok_to_call": bool(application.hiring_manager_ok_to_call) and not via,
     }
     drafts = _check_in_drafts(application, policy, via, facts)
-    return {"subject": subject, **facts, **drafts}
+    return {**facts, **drafts}
 
 
 def _check_in_drafts(
@@ -167,7 +157,7 @@ def _check_in_drafts(
     words = {
         **facts,
         "via_recruiter": via,
-        "role": role_phrase(application.job_title, application.employer_name),
+        "role": language.role_phrase(application.job_title, application.employer_name),
         "employer": application.employer_name,
         "manager_name": application.hiring_manager_name,
         "manager_dear": _dear(application.hiring_manager_name, policy),
@@ -181,12 +171,7 @@ def _check_in_drafts(
 def _move_on(
     application: Application, slot: str, zone: tzinfo, policy: Policy
 ) -> dict[str, Any]:
-    employer = application.employer_name
-    return {
-        "subject": f"You've done your part with {employer}"
-        if employer
-        else "You've done your part",
-    }
+    return {}  # the email needs only the common facts
 
 
 def _offer_guidance(
@@ -195,8 +180,6 @@ def _offer_guidance(
     offer = application.competing_offers[-1]
     days_left = (offer.offer_deadline - clock.now().astimezone(zone).date()).days
     return {
-        "subject": "Your other offer: how to tell "
-        + (application.employer_name or "the employer"),
         "other_employer": offer.employer_name,
         "offer_deadline": _long_date(offer.offer_deadline),
         "days_left": days_left,
@@ -211,7 +194,6 @@ def _report_received(
     outcome = application.heard_back_outcome if heard else None
     deadline = application.decision_deadline
     return {
-        "subject": "Thanks for letting us know",
         "heard_back": heard,
         "outcome": outcome,
         "deadline": _long_date(deadline) if deadline and not heard else None,
@@ -298,4 +280,5 @@ def _last_interview_day(application: Application, zone: tzinfo) -> str | None:
 
 
 def _long_date(day: date) -> str:
-    return f"{day:%A}, {day:%B} {day.day}"
+    """A day as the reader writes it: coaching runs under the candidate's locale."""
+    return language.long_date(day)

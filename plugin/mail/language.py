@@ -8,10 +8,11 @@ whose link was opened (`speak_to`).
 
 from __future__ import annotations
 
-import re
+from datetime import date
 from typing import Any
 
 from babel import Locale
+from babel.dates import format_date
 from flask import g, render_template
 from flask_babel import get_locale, gettext, refresh
 
@@ -19,11 +20,6 @@ from plugin.config import firm_policy
 from plugin.config.policy import LANGUAGES
 from plugin.models import Candidate
 
-# Coaching facts that are dates written as "Tuesday, December 8" (coaching.py).
-DATE_FACTS = ("post_by", "deadline", "last_interview", "offer_deadline")
-_LONG_DATE = re.compile(
-    r"(?P<weekday>[A-Z][a-z]+), (?P<month>[A-Z][a-z]+) (?P<day>\d+)"
-)
 _ENGLISH = Locale("en")
 
 
@@ -53,16 +49,12 @@ def current_language() -> str:
 
 
 def localized_context(template: str, context: dict[str, Any]) -> dict[str, Any]:
-    """The coaching facts in the current language, with the rendered subject."""
+    """The coaching facts, gathered in the current language, with the subject.
+
+    coaching.py writes roles and dates in the reader's language already (it runs
+    under the candidate's locale), so nothing here re-reads English text.
+    """
     localized = dict(context)
-    if "role" in context:
-        job_title, employer = context.get("job_title"), context.get("employer")
-        localized["role"] = role_phrase(job_title, employer)
-    for name in DATE_FACTS:
-        if isinstance(context.get(name), str):
-            localized[name] = long_date(context[name])
-    if isinstance(context.get("met_when"), str):
-        localized["met_when"] = met_when(context["met_when"])
     localized["brand"] = firm_policy().branding
     localized["language"] = current_language()
     localized["subject"] = render_subject(template, localized)
@@ -89,42 +81,21 @@ def role_phrase(job_title: str | None, employer: str | None) -> str:
     return gettext("the role")
 
 
-def long_date(english: str) -> str:
-    """ "Tuesday, December 8" in the current language; other text is kept as is."""
-    match = _LONG_DATE.fullmatch(english)
-    locale = get_locale() or _ENGLISH
-    if match is None or locale.language == "en":
-        return english
-    weekday = _index_of(_ENGLISH.days["format"]["wide"], match["weekday"])
-    month = _index_of(_ENGLISH.months["format"]["wide"], match["month"])
-    if weekday is None or month is None:
-        return english
-    return gettext(
-        "%(weekday)s, %(month)s %(day)s",
-        weekday=locale.days["format"]["wide"][weekday],
-        month=locale.months["format"]["wide"][month],
-        day=match["day"],
-    )
+def long_date(day: date) -> str:
+    """ "Tuesday, December 8" ("martes 8 de diciembre"): a day in the reader's words."""
+    # Translators: a Babel date pattern (EEEE weekday, MMMM month, d day); quote
+    # literal words, as in "EEEE d 'de' MMMM".
+    pattern = gettext("EEEE, MMMM d")
+    return format_date(day, pattern, locale=get_locale() or _ENGLISH)
 
 
-def met_when(english: str) -> str:
-    """ "today", "yesterday", "on Tuesday" or "recently" in the current language."""
-    fixed = {
-        "today": gettext("today"),
-        "yesterday": gettext("yesterday"),
-        "recently": gettext("recently"),
-    }
-    if english in fixed:
-        return fixed[english]
-    weekday = _index_of(_ENGLISH.days["format"]["wide"], english.removeprefix("on "))
-    if weekday is None:
-        return english
-    locale = get_locale() or _ENGLISH
-    return gettext("on %(weekday)s", weekday=locale.days["format"]["wide"][weekday])
+def page_date(day: date) -> str:
+    """ "Sunday 20 December": a day on the plan page, ordered like its times."""
+    # Translators: a Babel date pattern, day before month (see "EEEE, MMMM d").
+    pattern = gettext("EEEE d MMMM")
+    return format_date(day, pattern, locale=get_locale() or _ENGLISH)
 
 
-def _index_of(names: Any, wanted: str) -> int | None:
-    for key, name in names.items():
-        if name == wanted:
-            return int(key)
-    return None
+def weekday(day: date) -> str:
+    """ "Tuesday" (or "martes"): the day of the week in the reader's language."""
+    return format_date(day, "EEEE", locale=get_locale() or _ENGLISH)

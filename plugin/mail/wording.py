@@ -1,49 +1,51 @@
-"""Words that depend on a number or a zone, for every candidate email and page.
+"""Times, days and drafts as a candidate reads them, in every email and page.
 
-Templates call these so the wording stays in the templates: `plural(n, "day",
-"days")` picks the form the language's plural rule asks for, and `local_time`
-names the reader's zone beside each time.
+`local_time` writes a time in the reader's language with their zone named, and
+`weekday` a day's name. Counts use the catalogue's plural forms: a template writes
+`{% trans count=n %}...{% pluralize %}...{% endtrans %}` (Babel's ngettext).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import datetime
 
+from babel import Locale
+from babel.dates import format_datetime
 from flask import Flask
+from flask_babel import get_locale, gettext
 from markupsafe import Markup, escape
 
-# A language's rule: which form a count takes. English and Spanish both use "one"
-# for exactly 1 and "other" otherwise; a language with more forms adds its own.
-PLURAL_RULES: dict[str, Callable[[int], str]] = {
-    "en": lambda n: "one" if n == 1 else "other",
-    "es": lambda n: "one" if n == 1 else "other",
-}
-DEFAULT_LANGUAGE = "en"
+from plugin.mail.language import long_date, page_date, weekday
+
+_ENGLISH = Locale("en")
 # A placeholder the candidate fills in: "[one result they said matters most]".
 PLACEHOLDER = re.compile(r"\[[^\[\]\n]+\]")
 
 
 def init_app(app: Flask) -> None:
     """Make the helpers available to every template."""
-    app.jinja_env.globals["plural"] = plural
     app.jinja_env.filters["local_time"] = local_time
+    app.jinja_env.filters["long_date"] = long_date
+    app.jinja_env.filters["page_date"] = page_date
+    app.jinja_env.filters["weekday"] = weekday
     app.jinja_env.filters["draft_html"] = draft_html
 
 
-def plural(count: int, one: str, other: str, language: str = DEFAULT_LANGUAGE) -> str:
-    """ "1 day", "3 days": the count with the form its language's rule picks."""
-    rule = PLURAL_RULES.get(language, PLURAL_RULES[DEFAULT_LANGUAGE])
-    return f"{count} {one if rule(count) == 'one' else other}"
-
-
 def local_time(moment: datetime) -> str:
-    """ "Sat 12 Dec, 8:00 am (America/Chicago)": the reader's time, zone named."""
-    hour = moment.hour % 12 or 12
-    half = "am" if moment.hour < 12 else "pm"
+    """ "Sat 12 Dec, 8:00 am (America/Chicago)": the reader's time, zone named.
+
+    The moment is already in the reader's zone; it is written as it stands.
+    """
+    locale = get_locale() or _ENGLISH
+    # Translators: a Babel pattern (EEE short weekday, MMM short month, d day,
+    # h:mm a 12-hour time, H:mm 24-hour time); quote literal words.
+    pattern = gettext("EEE d MMM, h:mm a")
+    shown = format_datetime(moment, pattern, tzinfo=moment.tzinfo, locale=locale)
+    if locale.language == "en":  # our English writes am and pm in lower case
+        shown = shown.replace(" AM", " am").replace(" PM", " pm")
     zone = getattr(moment.tzinfo, "key", None) or moment.strftime("%Z")
-    return f"{moment:%a} {moment.day} {moment:%b}, {hour}:{moment:%M} {half} ({zone})"
+    return f"{shown} ({zone})"
 
 
 def draft_html(body: str) -> Markup:

@@ -13,19 +13,23 @@ import html
 import re
 import traceback
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
-from types import SimpleNamespace
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, render_template
 from flask_babel import force_locale
 from jinja2 import TemplateSyntaxError
-from markupsafe import Markup
 
 from plugin.config import firm_policy
 from plugin.config.policy import LANGUAGES
-from plugin.mail.coaching import Person
 from plugin.mail.language import localized_context
+from plugin.operations.template_samples import (
+    SAMPLE_ADDRESS,
+    SAMPLE_UNSUBSCRIBE,
+    page_samples,
+    sample_email_context,
+    sample_facts,
+)
 
 CANDIDATE_EMAILS = (
     "thank_you",
@@ -35,8 +39,6 @@ CANDIDATE_EMAILS = (
     "offer_guidance",
     "report_received",
 )
-SAMPLE_ADDRESS = "1 Sample Street, Springfield, IL 62701"
-SAMPLE_UNSUBSCRIBE = "https://coach.example/unsubscribe/sample-token"
 # A line still in English needs at least this many words: shorter ones are names.
 UNTRANSLATED_MIN_WORDS = 3
 _WORD = re.compile(r"[^\W\d_]{2,}")
@@ -108,7 +110,7 @@ def _renderers() -> dict[str, Callable[[], str]]:
     renderers: dict[str, Callable[[], str]] = {}
     for name in CANDIDATE_EMAILS:
         renderers[f"email/{name}"] = _email_renderer(name)
-    for page, context in _page_samples().items():
+    for page, context in page_samples().items():
         renderers[page] = _page_renderer(page, context)
     return renderers
 
@@ -126,67 +128,6 @@ def _email_renderer(name: str) -> Callable[[], str]:
 
 def _page_renderer(page: str, context: dict[str, Any]) -> Callable[[], str]:
     return lambda: render_template(page, **context)
-
-
-def sample_email_context() -> dict[str, Any]:
-    """Facts for every candidate email, as coaching.py gathers them."""
-    firm = firm_policy().firm
-    if not firm.postal_address:
-        firm = replace(firm, postal_address=SAMPLE_ADDRESS)
-    return {
-        "firm": firm,
-        "first_name": "Dana",
-        "role": "the Payroll Specialist role at Acme Logistics",
-        "job_title": "Payroll Specialist",
-        "employer": "Acme Logistics",
-        "via_recruiter": False,
-        "recruiter_name": "Sam Rivera",
-        "recruiter_email": "sam@staffing.example",
-        "signature": "Sam Rivera",
-        "manager_name": "Lee Park",
-        "plan_url": "https://coach.example/plan/sample-token",
-        "unsubscribe_url": SAMPLE_UNSUBSCRIBE,
-        "people": [
-            Person("Lee Park", "Payroll Manager", None),
-            Person("Ana Ruiz", "HR Business Partner", None),
-        ],
-        "met_when": "today",
-        "mailing_address": "100 Main St, Springfield, IL 62701",
-        "post_by": "Thursday, December 3",
-        "deadline": "Tuesday, December 8",
-        "deadline_stated": True,
-        "assumed_days": 7,
-        "last_interview": "Tuesday, December 1",
-        "manager_email": None,
-        "ok_to_call": True,
-        "other_employer": "Birch & Co",
-        "offer_deadline": "Monday, December 7",
-        "days_left": 5,
-        "heard_back": False,
-        "outcome": None,
-    }
-
-
-def _page_samples() -> dict[str, dict[str, Any]]:
-    application = SimpleNamespace(
-        job_title="Payroll Specialist", employer_name="Acme Logistics"
-    )
-    form = SimpleNamespace(csrf_token=Markup(""))
-    return {
-        "plan/erase.html": {
-            "token": "sample-token",
-            "role": "the Payroll Specialist role at Acme Logistics",
-            "form": form,
-        },
-        "plan/erased.html": {},
-        "plan/problem.html": {
-            "problem": SimpleNamespace(title="Sample title", message="Sample message")
-        },
-        "plan/unsubscribe.html": {"token": "sample-token", "application": application},
-        "plan/unsubscribed.html": {"scope": "application", "application": application},
-        "error.html": {"status": 404, "title": "Not found"},
-        "home.html": {"database_up": True},
-    }
 
 
 def _missing_footer(renders: dict[str, dict[str, str]]) -> list[TemplateProblem]:
@@ -242,7 +183,7 @@ def _meaningful_lines(rendered: str) -> Iterator[str]:
 
 
 def _sample_values() -> list[str]:
-    context = sample_email_context()
+    context = sample_facts()
     values = [str(v) for v in context.values() if isinstance(v, str)]
     values += [context["firm"].name, context["firm"].postal_address, "Follow-Up Coach"]
     values += ["Sample title", "Sample message"]

@@ -45,7 +45,10 @@ def too_many_requests(retry_after: int) -> tuple[Response, int]:
     """A 429 that says when to come back: a page for people, JSON for programs."""
     if request.path.startswith(PAGE_PREFIXES):
         page = render_template(
-            "error.html", status=429, title="Too many tries", retry_after=retry_after
+            "error.html",
+            status=429,
+            title=gettext("Too many tries"),
+            retry_after=retry_after,
         )
         response = Response(page, status=429, mimetype="text/html")
     else:

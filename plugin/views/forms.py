@@ -1,4 +1,8 @@
-"""The plan page's forms: validated on the server, with messages a person can act on."""
+"""The plan page's forms: validated on the server, with messages a person can act on.
+
+The candidate's forms speak the candidate's language (`lazy_gettext`: the label is
+translated when the page is drawn); the staff's forms are in English.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import unicodedata
 from datetime import date, timedelta
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -24,6 +29,18 @@ from plugin.operations.actions import HEARD_BACK_OUTCOMES
 from webhooks.fields import EARLIEST_YEAR, LATEST_YEAR, year_problem
 
 FAR_FUTURE = timedelta(days=366)
+# What the candidate can say they heard (HEARD_BACK_OUTCOMES words it for staff).
+HEARD_BACK_CHOICES = {
+    "offer": _l("An offer"),
+    "rejected": _l("A no"),
+    "next_round": _l("A next round"),
+    "other": _l("Other news"),
+}
+
+
+def _too_long(limit: int) -> Any:
+    """The message of a text that is over its limit, in the reader's language."""
+    return _l("Keep it to %(limit)s characters or fewer.", limit=limit)
 
 
 class NotBefore:
@@ -36,16 +53,20 @@ class NotBefore:
         if field.data is None:
             return
         if field.data < self.today:
-            raise ValidationError("Choose today or a later date.")
+            raise ValidationError(_l("Choose today or a later date."))
         if field.data > self.today + FAR_FUTURE:
-            raise ValidationError("Choose a date within the next year.")
+            raise ValidationError(_l("Choose a date within the next year."))
 
 
 def within_accepted_years(form: Any, field: Any) -> None:
     """A date the service can plan with (the accepted years of docs/events.md)."""
     if field.data is not None and year_problem(field.data):
         raise ValidationError(
-            f"Choose a date between {EARLIEST_YEAR} and {LATEST_YEAR}."
+            _l(
+                "Choose a date between %(earliest)s and %(latest)s.",
+                earliest=EARLIEST_YEAR,
+                latest=LATEST_YEAR,
+            )
         )
 
 
@@ -55,22 +76,22 @@ def plain_text(form: Any, field: Any) -> None:
         unicodedata.category(char) in ("Cc", "Cs") and char not in "\n\r\t"
         for char in field.data
     ):
-        raise ValidationError("Use plain text: this has characters we cannot keep.")
+        raise ValidationError(_l("Use plain text: this has characters we cannot keep."))
 
 
 class CompetingOfferForm(FlaskForm):
     """Another employer made an offer."""
 
     employer = StringField(
-        "Which company made the offer? (optional)",
+        _l("Which company made the offer? (optional)"),
         validators=[Optional(), Length(max=300)],
     )
     offer_deadline = DateField(
-        "When do you need to answer them?",
-        validators=[DataRequired(message="Give the date you need to answer by.")],
+        _l("When do you need to answer them?"),
+        validators=[DataRequired(message=_l("Give the date you need to answer by."))],
     )
     note = TextAreaField(
-        "Anything your recruiter should know? (optional)",
+        _l("Anything your recruiter should know? (optional)"),
         validators=[Optional(), Length(max=2000)],
     )
 
@@ -79,12 +100,11 @@ class HeardBackForm(FlaskForm):
     """The employer answered."""
 
     outcome = RadioField(
-        "What did you hear?",
+        _l("What did you hear?"),
         choices=[
-            SelectChoice(key, label.capitalize())
-            for key, label in HEARD_BACK_OUTCOMES.items()
+            SelectChoice(key, HEARD_BACK_CHOICES[key]) for key in HEARD_BACK_OUTCOMES
         ],
-        validators=[DataRequired(message="Choose what you heard.")],
+        validators=[DataRequired(message=_l("Choose what you heard."))],
     )
 
 
@@ -92,9 +112,9 @@ class DeadlineForm(FlaskForm):
     """The date the employer said they would decide by."""
 
     decision_deadline = DateField(
-        "The date they said they would decide by",
+        _l("The date they said they would decide by"),
         validators=[
-            DataRequired(message="Give the date they mentioned."),
+            DataRequired(message=_l("Give the date they mentioned.")),
             within_accepted_years,
         ],
     )
@@ -104,7 +124,7 @@ class PauseForm(FlaskForm):
     """Hold the coaching for this application."""
 
     until = DateField(
-        "Pause until (leave empty to pause until you resume)",
+        _l("Pause until (leave empty to pause until you resume)"),
         validators=[Optional(), within_accepted_years],
     )
 
@@ -113,13 +133,13 @@ class StopForm(FlaskForm):
     """Stop the emails, for this application or for everything."""
 
     scope = RadioField(
-        "Which emails should stop?",
+        _l("Which emails should stop?"),
         choices=[
-            SelectChoice("application", "Emails about this application"),
-            SelectChoice("all", "All emails from us"),
+            SelectChoice("application", _l("Emails about this application")),
+            SelectChoice("all", _l("All emails from us")),
         ],
         default="application",
-        validators=[DataRequired(message="Choose which emails to stop.")],
+        validators=[DataRequired(message=_l("Choose which emails to stop."))],
     )
 
 
@@ -152,32 +172,26 @@ class ReassignForm(FlaskForm):
 class NoteForm(FlaskForm):
     """The candidate's notes about one person they met, for that person's draft."""
 
-    person = HiddenField(validators=[DataRequired(message="Choose a person.")])
+    person = HiddenField(validators=[DataRequired(message=_l("Choose a person."))])
     discussed = TextAreaField(
-        "What you discussed (optional)",
+        _l("What you discussed (optional)"),
         validators=[
             Optional(),
-            Length(
-                max=DISCUSSED_MAX,
-                message=f"Keep it to {DISCUSSED_MAX} characters or fewer.",
-            ),
+            Length(max=DISCUSSED_MAX, message=_too_long(DISCUSSED_MAX)),
             plain_text,
         ],
         render_kw={"maxlength": DISCUSSED_MAX, "rows": 3},
     )
     reinforce = StringField(
-        "One point to reinforce (optional)",
+        _l("One point to reinforce (optional)"),
         validators=[
             Optional(),
-            Length(
-                max=REINFORCE_MAX,
-                message=f"Keep it to {REINFORCE_MAX} characters or fewer.",
-            ),
+            Length(max=REINFORCE_MAX, message=_too_long(REINFORCE_MAX)),
             plain_text,
         ],
         render_kw={"maxlength": REINFORCE_MAX},
     )
-    shared = BooleanField("Let my recruiter see these notes")
+    shared = BooleanField(_l("Let my recruiter see these notes"))
 
 
 class ConfirmForm(FlaskForm):

@@ -12,6 +12,8 @@ from flask import (
     render_template,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response as BaseResponse
 
 from plugin import clock
@@ -24,7 +26,8 @@ from plugin.extensions.limits import (
     refusal_of,
     setting,
 )
-from plugin.mail.coaching import people_met, role_phrase
+from plugin.mail.coaching import people_met
+from plugin.mail.language import page_date, role_phrase
 from plugin.models import CANDIDATE_ACTOR, Application, Touchpoint, TouchpointStatus
 from plugin.models.notes import person_key
 from plugin.models.zones import zone_of
@@ -48,11 +51,18 @@ from plugin.views.forms import (
 bp = Blueprint("plan", __name__)
 
 STATUS_LABELS = {
-    TouchpointStatus.PLANNED: "Coming up",
-    TouchpointStatus.QUEUED: "Coming up",
-    TouchpointStatus.SENT: "Sent to you",
-    TouchpointStatus.DONE: "You did this",
-    TouchpointStatus.SKIPPED: "Skipped",
+    TouchpointStatus.PLANNED: _l("Coming up"),
+    TouchpointStatus.QUEUED: _l("Coming up"),
+    TouchpointStatus.SENT: _l("Sent to you"),
+    TouchpointStatus.DONE: _l("You did this"),
+    TouchpointStatus.SKIPPED: _l("Skipped"),
+}
+# The steps as the candidate reads them (Step.label is the same words in English).
+STEP_LABELS = {
+    Step.THANK_YOU: _l("Thank-you notes to each person you met"),
+    Step.HANDWRITTEN_NOTE: _l("A handwritten card (optional)"),
+    Step.CHECK_IN: _l("One short check-in"),
+    Step.MOVE_ON: _l("Move on: you have done your part"),
 }
 
 
@@ -88,10 +98,18 @@ def report_offer(token: str) -> Page:
     )
     if report.repeated:
         return _done(
-            token, "We already have this offer: the note we emailed you still applies."
+            token,
+            _("We already have this offer: the note we emailed you still applies."),
         )
-    told = ", and told your recruiter" if application.recruiter_id else ""
-    return _done(token, f"Thanks. We've emailed you a short note you can send{told}.")
+    if application.recruiter_id:
+        return _done(
+            token,
+            _(
+                "Thanks. We've emailed you a short note you can send, "
+                "and told your recruiter."
+            ),
+        )
+    return _done(token, _("Thanks. We've emailed you a short note you can send."))
 
 
 @bp.post("/plan/<token>/heard-back")
@@ -103,7 +121,8 @@ def report_heard_back(token: str) -> Page:
         return _page(token, application, heard_form=form)
     actions.report_heard_back(application, form.outcome.data)
     return _done(
-        token, "Thanks for letting us know. The reminders for this role have stopped."
+        token,
+        _("Thanks for letting us know. The reminders for this role have stopped."),
     )
 
 
@@ -115,7 +134,7 @@ def report_deadline(token: str) -> Page:
     if not form.validate_on_submit():
         return _page(token, application, deadline_form=form)
     actions.report_deadline(application, form.decision_deadline.data)
-    return _done(token, "Thanks. Your plan now follows that date.")
+    return _done(token, _("Thanks. Your plan now follows that date."))
 
 
 @bp.post("/plan/<token>/steps/<int:touchpoint_id>/done")
@@ -125,9 +144,9 @@ def mark_done(token: str, touchpoint_id: int) -> Page:
     if not ConfirmForm().validate_on_submit():
         return _page(token, application, status=400)
     if not actions.mark_step_done(application, touchpoint_id):
-        flash("That step can no longer be changed.", "error")
+        flash(_("That step can no longer be changed."), "error")
         return redirect(url_for("plan.show", token=token), code=303)
-    return _done(token, "Marked as done. We won't remind you of it.")
+    return _done(token, _("Marked as done. We won't remind you of it."))
 
 
 @bp.post("/plan/<token>/pause")
@@ -144,10 +163,17 @@ def pause(token: str) -> Page:
             form.until.data, time(0), zone_of(application, firm_policy())
         )
     actions.pause(application, until)
+    if form.until.data is None:
+        return _done(
+            token,
+            _("Paused. You won't get reminders about this role until you resume."),
+        )
     return _done(
         token,
-        "Paused. You won't get reminders about this role until "
-        + (f"{form.until.data:%A %d %B}." if until else "you resume."),
+        _(
+            "Paused. You won't get reminders about this role until %(day)s.",
+            day=page_date(form.until.data),
+        ),
     )
 
 
@@ -158,7 +184,7 @@ def resume(token: str) -> Page:
     if not ConfirmForm().validate_on_submit():
         return _page(token, application, status=400)
     actions.resume(application)
-    return _done(token, "Welcome back: your plan is running again.")
+    return _done(token, _("Welcome back: your plan is running again."))
 
 
 @bp.post("/plan/<token>/stop")
@@ -170,9 +196,9 @@ def stop(token: str) -> Page:
         return _page(token, application, stop_form=form)
     if form.scope.data == "all":
         actions.stop_everything(application.candidate, "from the plan page")
-        return _done(token, "Done. You won't get any more emails from us.")
+        return _done(token, _("Done. You won't get any more emails from us."))
     actions.stop_application(application, "from the plan page")
-    return _done(token, "Done. You won't get any more emails about this role.")
+    return _done(token, _("Done. You won't get any more emails about this role."))
 
 
 @bp.post("/plan/<token>/notes/<int:position>")
@@ -272,7 +298,7 @@ def _steps(application: Application, zone: Any) -> list[dict[str, Any]]:
         {
             "id": tp.id,
             "step": tp.step,
-            "label": Step(tp.step).label,
+            "label": STEP_LABELS[Step(tp.step)],
             "status": STATUS_LABELS[TouchpointStatus(tp.status)],
             "when": tp.due_at.astimezone(zone),
             "can_mark_done": tp.status == TouchpointStatus.PLANNED,

@@ -1,4 +1,4 @@
-"""Plurals, times with their zone, and drafts as e-mail HTML."""
+"""Times with their zone, in the reader's language, and drafts as e-mail HTML."""
 
 from __future__ import annotations
 
@@ -6,21 +6,11 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from flask_babel import force_locale
 
 from plugin.mail.drafts import as_phrase, as_sentence, mailto, salutation_name
-from plugin.mail.wording import draft_html, local_time, plural
-
-
-@pytest.mark.parametrize(
-    ("count", "expected"), [(0, "0 days"), (1, "1 day"), (2, "2 days"), (21, "21 days")]
-)
-def test_a_count_takes_the_form_its_number_needs(count, expected):
-    assert plural(count, "day", "days") == expected
-
-
-def test_spanish_counts_use_their_own_rule():
-    assert plural(1, "día", "días", language="es") == "1 día"
-    assert plural(3, "días", "días", language="es") == "3 días"
+from plugin.mail.language import long_date
+from plugin.mail.wording import draft_html, local_time
 
 
 def test_a_time_is_shown_in_the_readers_zone_with_the_zone_named():
@@ -31,6 +21,16 @@ def test_a_time_is_shown_in_the_readers_zone_with_the_zone_named():
     assert shown == "Tue 2 Mar, 5:00 pm (America/Chicago)"
     noon = datetime(2026, 7, 1, 12, 5, tzinfo=ZoneInfo("Europe/Madrid"))
     assert local_time(noon) == "Wed 1 Jul, 12:05 pm (Europe/Madrid)"
+
+
+def test_a_time_and_a_day_are_written_in_the_readers_language(app):
+    moment = datetime(2027, 3, 2, 17, 0, tzinfo=ZoneInfo("America/Mexico_City"))
+
+    with app.test_request_context(), force_locale("es"):
+        shown, day = local_time(moment), long_date(moment.date())
+
+    assert shown == "mar 2 de mar, 17:00 (America/Mexico_City)"
+    assert day == "martes 2 de marzo"
 
 
 def test_a_draft_in_html_is_escaped_and_its_placeholders_marked():

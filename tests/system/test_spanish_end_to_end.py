@@ -7,10 +7,17 @@ from datetime import timedelta
 from plugin import clock
 from plugin.jobs.tick import run_tick
 from tests.support.candidate import THANK_YOU_DUE, first_email, link_path, page_text
+from tests.support.forms import csrf_token
 from tests.support.smtp import html_part, text_part
 from tests.support.translations import english_phrases
 
 NOTE_DUE = THANK_YOU_DUE + timedelta(days=1)
+# A panel of three, each a different angle: the manager, HR, a future colleague.
+PANEL = [
+    {"name": "Lee Park", "title": "Payroll Manager"},
+    {"name": "Amara Nwosu", "title": "HR Business Partner"},
+    {"name": "Kim Osei", "title": "Payroll Analyst"},
+]
 
 
 def spanish_first_email(post_event, run_jobs, smtp):
@@ -27,6 +34,30 @@ def test_a_spanish_candidate_gets_the_thank_you_subject_and_footer_in_spanish(
     )
     assert "Dejar de recibir correos sobre esta postulación" in text_part(message)
     assert '<html lang="es">' in html_part(message)
+
+
+def test_the_thank_you_with_its_drafts_arrives_in_spanish_with_no_english_left(
+    app, db, smtp, post_event, run_jobs
+):
+    message = first_email(
+        post_event,
+        run_jobs,
+        smtp,
+        **{"data.candidate.locale": "es", "data.interview.interviewers": PANEL},
+    )
+
+    subjects = (
+        "Asunto: Gracias por nuestra conversación sobre el puesto de Payroll",
+        "Asunto: Gracias por explicarme el proceso para el puesto de Payroll",
+        "Asunto: Gracias por contarme sobre el equipo y el puesto de Payroll",
+    )
+    for body in (text_part(message), html_part(message)):
+        assert "¡Felicitaciones por su entrevista para el puesto de Payroll" in body
+        assert all(subject in body for subject in subjects)
+        assert "Buen día, Lee:" in body and "Hola, Amara:" in body
+        assert "Gracias por reunirse conmigo hoy para conversar" in body
+        assert [p for p in english_phrases() if p in body] == []
+    assert text_part(message).count("---- fin del borrador ----") == 3
 
 
 def test_the_handwritten_note_arrives_in_spanish_with_no_english_left(
@@ -68,3 +99,36 @@ def test_a_language_we_do_not_ship_falls_back_to_the_firms(
     assert message["Subject"] == (
         "Your Acme Logistics interview: thank-you notes to send"
     )
+
+
+def test_the_plan_page_with_drafts_and_notes_speaks_spanish(
+    app, db, smtp, post_event, run_jobs, client
+):
+    message = first_email(
+        post_event,
+        run_jobs,
+        smtp,
+        **{"data.candidate.locale": "es", "data.interview.interviewers": PANEL},
+    )
+    path = link_path(message, "/plan/")
+    with clock.frozen_at(NOTE_DUE):
+        page = page_text(client.get(path))
+        saved = client.post(
+            f"{path}/notes/1",
+            data={
+                "note-1-csrf_token": csrf_token(page),
+                "note-1-person": "Amara Nwosu",
+                "note-1-discussed": "cómo trabaja el equipo a distancia",
+                "note-1-reinforce": "me organizo muy bien trabajando a distancia",
+            },
+        )
+        after = page_text(client.get(path))
+
+    assert saved.status_code == 303
+    assert "Sus notas de agradecimiento" in page and "Guardar mis notas" in page
+    assert "Un punto para reforzar (opcional)" in page
+    assert "Sus notas sobre Amara Nwosu quedaron guardadas" in after
+    assert "lo que me contó sobre cómo trabaja el equipo a distancia." in after
+    assert "Me organizo muy bien trabajando a distancia." in after
+    for text in (page, after):
+        assert [p for p in english_phrases() if p in text] == []
