@@ -68,7 +68,9 @@ def test_a_check_in_sent_by_the_rules_respects_the_deadline(
     measured = etiquette_outcomes(create_user(BOSS, is_admin=True))
 
     assert db.session.scalars(
-        select(OutboundEmail.template).filter_by(status="sent")
+        select(OutboundEmail.template)
+        .filter_by(status="sent")
+        .order_by(OutboundEmail.sent_at)
     ).all() == ["thank_you", "handwritten_note", "check_in"]
     assert measured.check_in_after_deadline == Share(counted=1, met=1)
 
