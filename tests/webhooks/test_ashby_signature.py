@@ -9,10 +9,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.exc import OperationalError
 
 from plugin import clock
-from plugin.extensions import db as _db
 from plugin.jobs.tick import queue_due_events
 from plugin.models import Application, InboxEvent, InboxStatus
 from tests.fakes.ashby_api import (
@@ -25,6 +23,7 @@ from tests.fakes.ashby_api import (
     signed,
     webhook,
 )
+from tests.support.storage import inbox_inserts_failing
 from webhooks.ashby import client as ashby_client
 
 NOW = datetime(2026, 11, 28, 15, 0, tzinfo=UTC)
@@ -144,17 +143,12 @@ def test_without_an_action_id_the_body_is_the_key(client, db):
     assert all(row.delivery_id.startswith("sha256:") for row in _inbox(db))
 
 
-def test_storage_failing_is_a_503_that_ashby_retries(client, db, monkeypatch):
-    def fail() -> None:
-        raise OperationalError("INSERT", {}, Exception("database is locked"))
-
-    monkeypatch.setattr(_db.session, "commit", fail)
-    with clock.frozen_at(NOW):
+def test_storage_failing_is_a_503_that_ashby_retries(client, db):
+    with clock.frozen_at(NOW), inbox_inserts_failing():
         answer = post(client, _schedule_webhook())
 
     assert answer.status_code == 503
     assert answer.status_code not in FINAL_FOR_ASHBY
-    monkeypatch.undo()
     assert _inbox(db) == []
 
 

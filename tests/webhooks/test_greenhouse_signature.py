@@ -7,10 +7,8 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.exc import OperationalError
 
 from plugin import clock
-from plugin.extensions import db as _db
 from plugin.jobs.tick import queue_due_events
 from plugin.models import Application, InboxEvent, InboxStatus, Interview
 from tests.fakes.greenhouse_api import (
@@ -23,6 +21,7 @@ from tests.fakes.greenhouse_api import (
     webhook,
 )
 from tests.support.greenhouse_fixtures import NOW, seeded_greenhouse
+from tests.support.storage import inbox_inserts_failing
 
 
 @pytest.fixture
@@ -141,16 +140,11 @@ def test_pings_are_never_turned_away_by_repetition(client, db):
     assert _inbox(db) == []
 
 
-def test_storage_failing_is_a_503_that_greenhouse_retries(client, db, monkeypatch):
-    def fail() -> None:
-        raise OperationalError("INSERT", {}, Exception("database is locked"))
-
-    monkeypatch.setattr(_db.session, "commit", fail)
-    with clock.frozen_at(NOW):
+def test_storage_failing_is_a_503_that_greenhouse_retries(client, db):
+    with clock.frozen_at(NOW), inbox_inserts_failing():
         answer = post(client, _stage_change())
 
     assert answer.status_code == 503
-    monkeypatch.undo()
     assert _inbox(db) == []
 
 
