@@ -120,15 +120,41 @@ def end_idle_sessions(db: Any) -> int:
     db.session.remove()  # the app's connection goes back to its pool, idle
     outside = create_engine(db.engine.url, poolclass=NullPool)
     with outside.connect() as admin:
-        ended = admin.execute(
-            text(
-                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND pid <> pg_backend_pid() "
-                "AND state = 'idle'"
+        pids = (
+            admin.execute(
+                text(
+                    "SELECT pid FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                    "AND state = 'idle'"
+                )
             )
-        ).scalar()
+            .scalars()
+            .all()
+        )
+        for pid in pids:
+            admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        _wait_until_gone(admin, pids)
     outside.dispose()
-    return int(ended or 0)
+    return len(pids)
+
+
+def _wait_until_gone(admin: Any, pids: list[int], seconds: float = 5.0) -> None:
+    """Wait for the ended backends to exit: only then has each closed its socket.
+
+    pg_terminate_backend only signals; on a busy machine the next request could
+    otherwise come before the server has said goodbye, which no restart does.
+    """
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        admin.commit()  # a transaction keeps reading one snapshot of the activity
+        left = admin.execute(
+            text("SELECT count(*) FROM pg_stat_activity WHERE pid = ANY(:pids)"),
+            {"pids": pids},
+        ).scalar()
+        if not left:
+            return
+        time.sleep(0.02)
+    raise AssertionError(f"backends {pids} still running after {seconds} s")
 
 
 @pytest.mark.postgres_only
