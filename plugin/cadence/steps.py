@@ -16,24 +16,20 @@ class Step(enum.StrEnum):
     MOVE_ON = "move_on"
 
     @property
-    def label(self) -> str:
-        """The step as the candidate's plan page names it."""
-        return _LABELS[self][0]
-
-    @property
     def staff_name(self) -> str:
-        """The step as alerts and digests name it to the firm's staff."""
-        return _LABELS[self][1]
+        """The step as alerts and digests name it to the firm's staff.
+
+        Candidates read the steps in their own language: see the plan page's
+        STEP_LABELS.
+        """
+        return _STAFF_NAMES[self]
 
 
-_LABELS = {
-    Step.THANK_YOU: ("Thank-you notes to each person you met", "thank-you coaching"),
-    Step.HANDWRITTEN_NOTE: (
-        "A handwritten card (optional)",
-        "handwritten-note suggestion",
-    ),
-    Step.CHECK_IN: ("One short check-in", "check-in"),
-    Step.MOVE_ON: ("Move on: you have done your part", "move-on"),
+_STAFF_NAMES = {
+    Step.THANK_YOU: "thank-you coaching",
+    Step.HANDWRITTEN_NOTE: "handwritten-note suggestion",
+    Step.CHECK_IN: "check-in",
+    Step.MOVE_ON: "move-on",
 }
 
 

@@ -57,7 +57,7 @@ STATUS_LABELS = {
     TouchpointStatus.DONE: _l("You did this"),
     TouchpointStatus.SKIPPED: _l("Skipped"),
 }
-# The steps as the candidate reads them (Step.label is the same words in English).
+# The steps as the candidate reads them, in the candidate's language.
 STEP_LABELS = {
     Step.THANK_YOU: _l("Thank-you notes to each person you met"),
     Step.HANDWRITTEN_NOTE: _l("A handwritten card (optional)"),
