@@ -8,6 +8,7 @@ Redis nor a log line ever holds a token, an email address or a client's address.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import logging
@@ -18,7 +19,7 @@ from collections.abc import Callable
 from blinker import Namespace
 from flask import Flask, current_app, request
 from flask_limiter import Limiter, RequestLimit
-from limits import parse_many
+from limits import RateLimitItem, parse_many
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter, RateLimiter
 
@@ -131,8 +132,14 @@ def take(name: str, limit_value: str, key: str) -> int | None:
         return _take(fallback, name, limit_value, key)
 
 
+@functools.lru_cache(maxsize=16)
+def _parsed(limit_value: str) -> tuple[RateLimitItem, ...]:
+    """The limit's parts, parsed once per setting, not on every webhook."""
+    return tuple(parse_many(limit_value))
+
+
 def _take(strategy: RateLimiter, name: str, limit_value: str, key: str) -> int | None:
-    for item in parse_many(limit_value):
+    for item in _parsed(limit_value):
         if not strategy.hit(item, STORAGE_PREFIX, name, key):
             reset_at, _ = strategy.get_window_stats(item, STORAGE_PREFIX, name, key)
             report_refusal(name)
