@@ -17,7 +17,6 @@ large database. A database already holding its rows is reused. Not run in CI.
 from __future__ import annotations
 
 import argparse
-import base64
 import json
 import logging
 import statistics
@@ -37,7 +36,6 @@ from plugin.extensions import db
 from plugin.extensions.queues import use_redis
 from plugin.jobs.tick import TickReport, run_tick
 from plugin.models import InboxEvent
-from webhooks.standard import sign
 
 from .common import (
     bench_settings,
@@ -47,12 +45,11 @@ from .common import (
     rebuild_schema,
     redis_url,
 )
-from .intake import EVENT
+from .intake import EVENT, SECRET, post_signed
 
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
 HISTORY_DAYS = 250
 RETENTION_DAYS = 30  # the policy's default
-KEY = b"follow-up coach benchmark key 32"
 STEPS = ("thank_you", "handwritten_note", "check_in", "move_on")
 
 
@@ -98,7 +95,7 @@ def _loaded_app(rows: int, folder: str, queue_redis: redis.Redis) -> Flask:
     create_database(url)
     settings = bench_settings(url, f"{folder}") | {
         "REDIS_URL": redis_url(),
-        "STANDARD_WEBHOOK_SECRET": "whsec_" + base64.b64encode(KEY).decode(),
+        "STANDARD_WEBHOOK_SECRET": SECRET,
     }
     app = create_app(settings)
     use_redis(app, queue_redis)
@@ -230,7 +227,7 @@ def _measure(app: Flask, args: Any, tag: str) -> tuple[float, float]:
         acks = []
         for n in range(args.webhooks):
             started = time.perf_counter()
-            _post(client, body, f"ack-{tag}-{n}")
+            post_signed(client, body, f"ack-{tag}-{n}")
             acks.append(_since(started) * 1000)
         _settle_acks()
     return statistics.median(ticks), statistics.median(acks)
@@ -245,21 +242,6 @@ def _settle_acks() -> None:
     )
     db.session.commit()
     db.session.remove()
-
-
-def _post(client: Any, body: bytes, msg_id: str) -> None:
-    stamp = int(clock.now().timestamp())
-    response = client.post(
-        "/webhooks/standard",
-        data=body,
-        content_type="application/json",
-        headers={
-            "webhook-id": msg_id,
-            "webhook-timestamp": str(stamp),
-            "webhook-signature": sign(KEY, msg_id, stamp, body),
-        },
-    )
-    assert response.status_code == 202, response.get_data(as_text=True)
 
 
 def _explain_tick(app: Flask) -> None:

@@ -41,6 +41,7 @@ from sqlalchemy import event
 from plugin import clock, create_app
 from plugin.extensions import db
 from plugin.extensions.queues import use_redis
+from tests.support.events import interview_event
 from webhooks.standard import sign
 
 from .common import (
@@ -61,49 +62,7 @@ SECRET = "whsec_" + base64.b64encode(KEY).decode()
 REPOSITORY = Path(__file__).resolve().parent.parent
 LUA_SCRIPT = REPOSITORY / "bench" / "signed_webhooks.lua"
 # The example event of docs/events.md: a realistic size and shape.
-EVENT = {
-    "type": "interview.scheduled",
-    "timestamp": "2026-12-01T09:12:00Z",
-    "data": {
-        "candidate": {
-            "id": "c-881",
-            "first_name": "Dana",
-            "last_name": "Okafor",
-            "email": "dana@example.org",
-            "timezone": "America/Chicago",
-        },
-        "application": {
-            "id": "a-5521",
-            "job_title": "Payroll Specialist",
-            "employer": {
-                "name": "Acme Logistics",
-                "timezone": "America/Chicago",
-                "mailing_address": "100 Main St, Springfield, IL 62701",
-            },
-            "hiring_manager": {
-                "name": "Lee Park",
-                "email": "lee@acme.example",
-                "ok_to_call": False,
-            },
-            "decision_deadline": "2026-12-08",
-            "recruiter": {
-                "id": "r-7",
-                "name": "Sam Rivera",
-                "email": "sam@staffing.example",
-                "timezone": "America/New_York",
-            },
-        },
-        "interview": {
-            "id": "i-9001",
-            "starts_at": "2026-12-01T14:00:00-06:00",
-            "ends_at": "2026-12-01T15:00:00-06:00",
-            "location": "onsite",
-            "interviewers": [
-                {"name": "Lee Park", "email": "lee@acme.example", "title": "Manager"}
-            ],
-        },
-    },
-}
+EVENT = interview_event()
 
 
 @dataclass
@@ -192,7 +151,7 @@ def _statements_per_webhook(app: Flask, body: bytes) -> tuple[dict[str, float], 
     for _ in ("accepted", "duplicate"):  # the same ids again: all duplicates
         counts.update(dict.fromkeys(counts, 0))
         for n in range(100):
-            _post(client, body, f"count-{n}")
+            post_signed(client, body, f"count-{n}")
         results.append({name: value / 100 for name, value in counts.items()})
         results[-1]["round trips"] = (
             results[-1]["statements"] + 2 * results[-1]["transactions"]
@@ -202,7 +161,8 @@ def _statements_per_webhook(app: Flask, body: bytes) -> tuple[dict[str, float], 
     return tuple(results)
 
 
-def _post(client: Any, body: bytes, msg_id: str) -> None:
+def post_signed(client: Any, body: bytes, msg_id: str) -> None:
+    """POST `body` to the standard webhook, signed with the benchmark's key; a 202."""
     stamp = int(clock.now().timestamp())
     response = client.post(
         "/webhooks/standard",
