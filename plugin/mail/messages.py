@@ -25,7 +25,6 @@ from plugin.config import firm_policy
 from plugin.config.policy import Policy
 from plugin.mail.coaching import context_for
 from plugin.mail.language import language_of, localized_context
-from plugin.mail.links import unsubscribe_url
 from plugin.mail.transport import (
     SMTP_TIMEOUT_SECONDS,
     Claim,
@@ -47,11 +46,16 @@ _JOB_CONNECTION = "followup_smtp_connection"
 
 @dataclass(frozen=True)
 class RenderedEmail:
-    """Subject and both bodies of one email."""
+    """Subject and both bodies of one email, and the unsubscribe link they carry.
+
+    The link is made once, so the List-Unsubscribe header and the bodies hold the
+    same token even when rendering straddles a second.
+    """
 
     subject: str
     text: str
     html: str
+    unsubscribe_url: str
 
 
 def render_email(email: OutboundEmail) -> RenderedEmail:
@@ -67,6 +71,7 @@ def render_email(email: OutboundEmail) -> RenderedEmail:
             subject=header_text(context["subject"]),
             text=render_template(f"email/{email.template}.txt", **context),
             html=render_template(f"email/{email.template}.html", **context),
+            unsubscribe_url=context["unsubscribe_url"],
         )
 
 
@@ -118,7 +123,7 @@ def build_message(
         if reply_to is not None:
             message["Reply-To"] = reply_to
         # RFC 8058 one-click unsubscribe: mail clients POST to this URL, no cookies.
-        message["List-Unsubscribe"] = f"<{unsubscribe_url(application.id)}>"
+        message["List-Unsubscribe"] = f"<{rendered.unsubscribe_url}>"
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         _set_bodies(message, rendered.text, rendered.html)
     except (ValueError, TypeError, MessageError) as exc:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import html
+import itertools
+import time
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -25,6 +27,23 @@ def test_every_email_carries_one_click_unsubscribe_headers(smtp, post_event, run
 
     assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert unsubscribe_path(message) in message.get_body(("plain",)).get_content()
+
+
+def test_header_and_bodies_carry_one_token_when_rendering_straddles_a_second(
+    monkeypatch, smtp, post_event, run_jobs
+):
+    # Every token made reads a clock one second later than the last, as if each
+    # took a second to make: a header and a body that each made their own would differ.
+    from plugin.mail import links
+
+    seconds = itertools.count(int(time.time()))
+    monkeypatch.setattr(links._ClockedSigner, "get_timestamp", lambda _: next(seconds))
+
+    message = first_email(post_event, run_jobs, smtp)
+
+    path = unsubscribe_path(message)
+    assert path in message.get_body(("plain",)).get_content()
+    assert html.escape(path) in message.get_body(("html",)).get_content()
 
 
 def test_https_base_url_gives_an_https_unsubscribe_link(settings, redis, smtp):
