@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import os
-import signal
 import subprocess
 import sys
 import threading
@@ -82,8 +81,13 @@ class JobsProcess:
 
     def _spawn(self) -> subprocess.Popen[bytes]:
         command = [sys.executable, "-m", "plugin.cli", "run-jobs"]
+        # A process group of its own: Ctrl-C in the terminal reaches only the web
+        # process, which stops the child by closing the pipe, so that the jobs
+        # already handed over still run (even while the child is starting).
         return subprocess.Popen(
-            [*command, "--from-fd", str(self._read_fd)], pass_fds=(self._read_fd,)
+            [*command, "--from-fd", str(self._read_fd)],
+            pass_fds=(self._read_fd,),
+            process_group=0,
         )
 
     def _watch(self) -> None:
@@ -137,9 +141,6 @@ def start_jobs_process(app: Flask) -> JobsProcess:
 def run_jobs_command(from_fd: int) -> None:
     """Work the jobs `followup run` writes to FROM_FD; tick and poll (started by it)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    # Ctrl-C reaches the whole process group: the web process says when to stop,
-    # by closing the pipe, so that the jobs already handed over are still run.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
     jobs = start_background_jobs(app)
     stop = threading.Event()
     interval = app.config["TICK_INTERVAL"]
