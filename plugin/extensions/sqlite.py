@@ -50,10 +50,27 @@ class WritersTurn:
         taken = self._thread_turn.acquire(timeout=TURN_WAIT_SECONDS)
         with self._counting:
             self._waiting -= 1
-        if taken and self._file_held_since is None:
-            fcntl.flock(self._file, fcntl.LOCK_EX)
+        if taken and self._file_held_since is None and self._lock_file():
             self._file_held_since = time.monotonic()
         return taken
+
+    def _lock_file(self) -> bool:
+        """Take the file's lock within `TURN_WAIT_SECONDS`, or give up waiting.
+
+        A writer that gave up goes ahead and meets SQLite's own timeout, as a
+        transaction left open in the other process would make it anyway.
+        """
+        deadline = time.monotonic() + TURN_WAIT_SECONDS
+        pause = 0.0005
+        while True:
+            try:
+                fcntl.flock(self._file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return True
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    return False
+                time.sleep(pause)
+                pause = min(pause * 2, 0.002)
 
     def give(self) -> None:
         """Pass the turn on: to a waiting thread of this process, or to any writer."""
