@@ -14,6 +14,7 @@ from plugin.cli.candidates import candidates_group
 from plugin.cli.demo import demo_command
 from plugin.cli.errors import FollowupGroup
 from plugin.cli.events import events_group
+from plugin.cli.jobs_process import run_jobs_command
 from plugin.cli.outbox import outbox_group
 from plugin.cli.preview import preview_command
 from plugin.cli.sources import sources_group
@@ -56,6 +57,7 @@ def register(app: Flask) -> None:
     """Attach the service's commands to `app.cli` (so `test_cli_runner` sees them)."""
     for command in (
         run_command,
+        run_jobs_command,
         worker_command,
         scheduler_command,
         tick_command,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+from collections.abc import Callable
 from datetime import datetime
 from types import FrameType
 
@@ -14,17 +15,14 @@ from flask.cli import with_appcontext
 from flask_migrate import upgrade
 
 from plugin import clock
+from plugin.cli.jobs_process import start_jobs_process, tick_forever
 from plugin.cli.sources import start_polling
 from plugin.cli.worker import MAX_WAIT_SECONDS, run_worker
 from plugin.extensions import db
-from plugin.extensions.background import start_background_jobs
 from plugin.extensions.queues import worker_client
 from plugin.jobs.tick import BATCH_SIZE, run_tick
 
 log = logging.getLogger(__name__)
-
-# How long `followup run` keeps working through queued jobs once asked to stop.
-DRAIN_SECONDS = 30.0
 
 
 class ClockTime(click.ParamType):
@@ -80,24 +78,33 @@ def run_command(host: str, port: int) -> None:
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     upgrade()
-    # Without Redis, jobs go to a worker thread: a request never waits for them.
-    jobs = None if app.config["REDIS_URL"] else start_background_jobs(app)
+    stop_background = _start_background(app)
     _describe_setup(app)
-    stop = threading.Event()
-    interval = app.config["TICK_INTERVAL"]
-    if interval:
-        threading.Thread(
-            target=_tick_forever, args=(app, interval, stop), daemon=True, name="tick"
-        ).start()
-    start_polling(app, stop)
     # A service manager stops us with SIGTERM: leave as Ctrl-C does, draining jobs.
     signal.signal(signal.SIGTERM, _leave)
     try:
         run_simple(host, port, app, threaded=True, use_reloader=False)
     finally:
-        stop.set()
-        if jobs is not None and not jobs.stop(timeout=DRAIN_SECONDS):
-            log.warning("jobs still queued at exit; the next tick queues them again")
+        stop_background()
+
+
+def _start_background(app: Flask) -> Callable[[], None]:
+    """Start the jobs, the tick and the polls off the request path; how to stop them.
+
+    Without Redis, a child process works all three: a request never waits for them,
+    nor for the interpreter they run in. With Redis, workers run the jobs, and this
+    process ticks and polls on threads.
+    """
+    if not app.config["REDIS_URL"]:
+        return start_jobs_process(app).stop
+    stop = threading.Event()
+    interval = app.config["TICK_INTERVAL"]
+    if interval:
+        threading.Thread(
+            target=tick_forever, args=(app, interval, stop), daemon=True, name="tick"
+        ).start()
+    start_polling(app, stop)
+    return stop.set
 
 
 def _leave(signum: int, frame: FrameType | None) -> None:
@@ -111,7 +118,7 @@ def _describe_setup(app: Flask) -> None:
     click.echo(f"Database: {database}")
     click.echo(
         "Jobs: "
-        + ("Redis (REDIS_URL)" if config["REDIS_URL"] else "a background thread")
+        + ("Redis (REDIS_URL)" if config["REDIS_URL"] else "a background process")
     )
     click.echo(
         "Mail: "
@@ -125,17 +132,6 @@ def _describe_setup(app: Flask) -> None:
     click.echo(
         f"Tick: every {interval} s" if interval else "Tick: off (TICK_INTERVAL=0)"
     )
-
-
-def _tick_forever(app: Flask, interval: int, stop: threading.Event) -> None:
-    while not stop.wait(interval):
-        with app.app_context():
-            try:
-                run_tick()
-            except Exception:
-                log.exception("background tick failed; trying again next interval")
-            finally:
-                db.session.remove()
 
 
 @click.command("scheduler")

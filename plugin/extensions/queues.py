@@ -139,20 +139,18 @@ def enqueue_many(
     """Queue one job per (args, job_id) in a single Redis round trip.
 
     `timeout` (seconds) is each job's limit in the worker, sized by the caller from
-    the work the job holds; None keeps RQ's default. Without Redis each runs on the
-    background thread of `followup run`, or else inline, in order. Returns how
+    the work the job holds; None keeps RQ's default. Without Redis each goes to the
+    jobs process of `followup run`, or else runs inline, in order. Returns how
     many were queued (or ran without error); the rest stay due
     in the database for the next tick.
     """
     connection = redis_connection()
     if connection is None:
-        job_function = import_attribute(func)
         background = background_jobs()
         if background is None:
+            job_function = import_attribute(func)
             return sum(_run_inline(job_function, *args) for args, _ in calls)
-        for args, _ in calls:
-            background.submit(job_function, *args)
-        return len(calls)
+        return sum(background.submit(func, *args) for args, _ in calls)
     queue = Queue(queue_name, connection=connection, job_class=AppJob)
     jobs = [
         Queue.prepare_data(

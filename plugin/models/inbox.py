@@ -18,6 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from plugin import clock
 from plugin.extensions import db
+from plugin.extensions.sqlite import turn_for
 from plugin.models.queued import QueuedWork
 from plugin.models.types import UTCDateTime
 
@@ -87,7 +88,8 @@ def store_once(
 
     The INSERT commits by itself (autocommit): the one statement is the whole
     transaction, so neither BEGIN nor COMMIT costs a round trip. When it returns,
-    the delivery is stored for good.
+    the delivery is stored for good. On SQLite it waits for its turn among the
+    writers, as a session's transaction does.
     """
     values = {
         "source": source,
@@ -98,5 +100,6 @@ def store_once(
     }
     with db.engine.connect() as connection:
         connection.execution_options(isolation_level="AUTOCOMMIT")
-        event_id: int | None = connection.scalar(STORE_ONCE, values)
+        with turn_for(connection):
+            event_id: int | None = connection.scalar(STORE_ONCE, values)
     return event_id

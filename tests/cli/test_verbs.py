@@ -130,7 +130,7 @@ def test_run_serves_the_embedded_default_and_prints_its_folder(tmp_path):
         process.wait(timeout=10)
 
     assert f"Data folder: {tmp_path / 'data'}" in output
-    assert "Jobs: a background thread" in output and "Tick: every 1 s" in output
+    assert "Jobs: a background process" in output and "Tick: every 1 s" in output
     checks = health["checks"]
     assert health["status"] != "down" and checks["redis"]["status"] == "not configured"
     assert checks["database"]["status"] == "ok" and checks["mail"]["status"] == "ok"

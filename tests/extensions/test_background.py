@@ -1,7 +1,8 @@
-"""`followup run` without Redis: requests queue jobs on a thread and answer at once."""
+"""Without Redis: jobs handed to a thread (the jobs process's), or through its pipe."""
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -11,12 +12,25 @@ from flask import Flask
 from sqlalchemy import select
 
 from plugin.extensions import db
-from plugin.extensions.background import BackgroundJobs, start_background_jobs
+from plugin.extensions.background import (
+    BackgroundJobs,
+    JobsPipe,
+    read_jobs,
+    start_background_jobs,
+    use_background_jobs,
+)
 from plugin.models import Application, InboxEvent, InboxStatus
 from tests.support.events import interview_event
 from tests.support.signing import SignedPost
 
 WAIT_SECONDS = 10.0
+# Set by a test to let the job `hold_the_worker` end.
+released = threading.Event()
+
+
+def hold_the_worker() -> None:
+    """A job that keeps the worker thread busy until the test releases it."""
+    released.wait(WAIT_SECONDS)
 
 
 @pytest.fixture
@@ -28,11 +42,12 @@ def jobs(inline_app: Flask) -> Iterator[BackgroundJobs]:
 
 
 @pytest.fixture
-def gate(jobs: BackgroundJobs) -> threading.Event:
+def gate(jobs: BackgroundJobs) -> Iterator[threading.Event]:
     """Hold the worker thread busy until the test sets this."""
-    opened = threading.Event()
-    jobs.submit(opened.wait, WAIT_SECONDS)
-    return opened
+    released.clear()
+    jobs.submit(f"{__name__}.hold_the_worker")
+    yield released
+    released.set()
 
 
 def statuses(app: Flask) -> list[str]:
@@ -76,7 +91,7 @@ def test_stopping_runs_every_job_already_queued(inline_app, jobs, gate):
 
 
 def test_a_failing_job_does_not_stop_the_worker(inline_app, jobs):
-    jobs.submit(int, "not a number")
+    jobs.submit("builtins.int", "not a number")
     assert post(inline_app) == 202
 
     assert wait_for(lambda: statuses(inline_app) == [InboxStatus.PROCESSED])
@@ -86,3 +101,35 @@ def test_without_the_worker_thread_jobs_run_inline(inline_app):
     assert post(inline_app) == 202
 
     assert statuses(inline_app) == [InboxStatus.PROCESSED]
+
+
+def test_jobs_written_to_the_pipe_run_where_it_is_read(inline_app):
+    reader, writer = os.pipe()
+    use_background_jobs(inline_app, JobsPipe(writer))
+    for number in range(3):
+        assert post(inline_app, number) == 202
+    assert statuses(inline_app) == [InboxStatus.PENDING] * 3
+    os.write(writer, b"a line cut short\n")
+    os.close(writer)
+
+    worker = BackgroundJobs(inline_app)
+    worker.start()
+    read_jobs(reader, worker)
+
+    assert worker.stop(timeout=WAIT_SECONDS)
+    assert statuses(inline_app) == [InboxStatus.PROCESSED] * 3
+
+
+def test_a_full_pipe_refuses_jobs_whole():
+    reader, writer = os.pipe()
+    pipe = JobsPipe(writer)
+    try:
+        while pipe.submit("plugin.jobs.inbox.process_inbox_event", 1):
+            pass
+        os.set_blocking(reader, False)
+        lines = os.read(reader, 1 << 20).splitlines(keepends=True)
+    finally:
+        os.close(reader)
+        os.close(writer)
+
+    assert lines and all(line.endswith(b"\n") for line in lines)  # none cut short
