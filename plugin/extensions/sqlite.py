@@ -90,7 +90,7 @@ _turns: list[WritersTurn] = []
 
 
 def use_write_ahead_log() -> None:
-    """Open every SQLite database in WAL mode (once per process).
+    """Open every SQLite database in WAL mode, with a Unicode lower() (once a process).
 
     In WAL mode readers never wait for the writer, and a commit appends to the log
     instead of rewriting pages: requests and the jobs process share the file
@@ -144,6 +144,13 @@ def _set_journal_mode(dbapi_connection: Any, record: Any) -> None:
     if isinstance(dbapi_connection, sqlite3.Connection):
         # The mode is kept in the file; asking again on each connection is cheap.
         dbapi_connection.execute("PRAGMA journal_mode=WAL")
+        # SQLite's own lower() folds ASCII only: "ÅNGSTRÖM" would not find
+        # "Ångström". Python's folds every script, as PostgreSQL's does.
+        dbapi_connection.create_function("lower", 1, _lower, deterministic=True)
+
+
+def _lower(value: Any) -> Any:
+    return value.lower() if isinstance(value, str) else value
 
 
 def _begin_in_turn(

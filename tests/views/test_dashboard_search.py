@@ -53,6 +53,8 @@ def one_of_each(post_event, run_jobs):
         ("payroll spec", ["Dana Okafor"]),
         ("initech", ["Zoë Ångström"]),
         ("Zoë", ["Zoë Ångström"]),
+        ("ZOË ÅNGSTRÖM", ["Zoë Ångström"]),
+        ("ångström", ["Zoë Ångström"]),
         ("100%", ["Zoë Ångström"]),
         ("t_o", ["Zoë Ångström"]),
         ("%", ["Zoë Ångström"]),
