@@ -55,6 +55,7 @@ def register(app: Flask, api_blueprint: Any) -> DescribedApi:
     api.register_blueprint(api_blueprint)
     describe_webhooks(api, app)
     describe_health(api, app)
+    describe_metrics(api, app)
     return api
 
 
@@ -175,6 +176,30 @@ def describe_health(api: DescribedApi, app: Flask) -> None:
                         f"{answer} The database, its migrations or Redis is down.",
                         HealthAnswer,
                     ),
+                },
+            }
+        },
+    )
+
+
+def describe_metrics(api: DescribedApi, app: Flask) -> None:
+    """Document `GET /metrics`, guarded by its own token rather than a user's."""
+    api.spec.path(
+        rule=_rule(app, "metrics.metrics"),
+        operations={
+            "get": {
+                "summary": "Counters and the state of the work, for a Prometheus "
+                "scrape. Open while METRICS_TOKEN is unset; once set, send it as "
+                "`Authorization: Bearer <METRICS_TOKEN>`.",
+                "tags": ["health"],
+                "security": [],
+                "responses": {
+                    "200": {
+                        "description": "Prometheus text format; every name starts "
+                        "with `followup_`.",
+                        "content": {"text/plain": {"schema": {"type": "string"}}},
+                    },
+                    "401": _error("METRICS_TOKEN is set and was not sent."),
                 },
             }
         },

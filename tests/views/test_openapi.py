@@ -124,6 +124,15 @@ def test_the_health_check_is_documented_without_a_token(document):
     assert set(operation["responses"]) == {"200", "503"}
 
 
+def test_the_metrics_are_documented_with_their_own_token(client, document):
+    operation = document["paths"]["/metrics"]["get"]
+
+    assert operation["security"] == []
+    assert "METRICS_TOKEN" in operation["summary"]
+    assert set(operation["responses"]) == {"200", "401"}
+    assert client.get("/metrics").content_type.startswith("text/plain")
+
+
 def test_the_deadline_documents_its_accepted_years(document):
     deadline = document["components"]["schemas"]["DeadlineInput"]["properties"]
 

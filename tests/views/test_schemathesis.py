@@ -62,6 +62,7 @@ OPERATIONS = [
     ("POST", "/webhooks/{source_name}"),
     ("POST", "/webhooks/{source_name}/preview"),
     ("GET", "/healthz"),
+    ("GET", "/metrics"),
 ]
 
 
