@@ -13,7 +13,7 @@ from typing import Any
 
 from babel import Locale
 from babel.dates import format_date
-from flask import g, render_template
+from flask import g, render_template, request
 from flask_babel import get_locale, gettext, refresh
 
 from plugin.config import firm_policy
@@ -34,6 +34,18 @@ def speak_to(candidate: Candidate) -> None:
     """Render the rest of this request in the candidate's language."""
     g.candidate_language = language_of(candidate)
     refresh()  # a string translated earlier in the request must not fix the locale
+
+
+def speak_to_browser() -> None:
+    """A candidate's page refused before the link was read: the browser's language.
+
+    The refusal must not read the database, so the candidate's own locale is not
+    known; the Accept-Language header is the next best guess.
+    """
+    if g.get("candidate_language"):
+        return
+    g.candidate_language = request.accept_languages.best_match(LANGUAGES)
+    refresh()
 
 
 def selected_language() -> str:

@@ -84,6 +84,23 @@ def test_plan_forms_past_the_limit_get_a_page_with_retry_after(
     assert application.decision_deadline.isoformat() == "2026-12-12"
 
 
+@pytest.mark.parametrize(
+    ("accept_language", "expected"),
+    [("es-MX,es;q=0.9,en;q=0.5", "Demasiados intentos"), ("de-DE", "Too many tries")],
+)
+def test_a_refused_plan_form_speaks_the_browsers_language_when_we_have_it(
+    db, client, post_event, run_jobs, accept_language, expected
+):
+    application = an_application(db, post_event, run_jobs)
+    path = f"/plan/{make_token(PLAN_PAGE, application.id)}/offer"
+    headers = {"Accept-Language": accept_language}
+
+    answers = [client.post(path, data={}, headers=headers) for _ in range(4)]
+
+    assert answers[-1].status_code == 429
+    assert expected in answers[-1].get_data(as_text=True)
+
+
 def test_reading_the_plan_page_is_never_limited(db, client, post_event, run_jobs):
     application = an_application(db, post_event, run_jobs)
     path = f"/plan/{make_token(PLAN_PAGE, application.id)}"
