@@ -79,11 +79,10 @@ def test_one_connection_carries_every_email_of_a_job(smtp, db, due_emails, run_j
 
 
 def test_an_email_costs_a_fixed_number_of_statements(smtp, db, due_emails, run_jobs):
-    # Per email: lock the candidate, load the email with all it reads, the
-    # suppression list, the step's siblings, the last coaching email, the
-    # candidate's notes for the drafts; claim; then the email, its step and a
-    # timeline line.
-    assert deliver(run_jobs) <= 10 * EMAILS
+    # Per email: lock the candidate and load the email with all it reads, in one;
+    # the suppression list and the last coaching email, in one; the candidate's
+    # notes for the drafts; claim; then the email, its step and a timeline line.
+    assert deliver(run_jobs) <= 7 * EMAILS
 
 
 def test_an_idle_connection_closed_by_the_server_is_opened_again(
