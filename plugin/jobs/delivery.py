@@ -48,6 +48,7 @@ from plugin.jobs.sending import (
     report_problem,
     send_row,
 )
+from plugin.mail.drafts import notes_read_once
 from plugin.mail.messages import (
     build_message,
     new_message_id,
@@ -101,7 +102,7 @@ def deliver_emails(email_ids: list[int], queued_at: str | None = None) -> None:
     each "sent" is committed with the next email's claim (see the module's notes).
     """
     unsaved: _Sent | None = None
-    with one_connection():
+    with one_connection(), notes_read_once(email_ids):
         for email_id in email_ids:
             try:
                 with clock.as_of(queued_at):
