@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from plugin import clock
 from plugin.extensions import count_statements
@@ -111,6 +111,23 @@ def test_an_email_costs_a_fixed_number_of_statements(smtp, db, due_emails, run_j
     # last coaching email, in one; claim; then the email, its step and a timeline
     # line (committed with the next email's claim).
     assert deliver(run_jobs) <= 6 * EMAILS + 1
+
+
+def test_an_email_costs_one_commit(smtp, db, due_emails, run_jobs):
+    # Each claim also commits the email before it; the last "sent" has its own.
+    commits = []
+
+    def count(connection) -> None:
+        commits.append(connection)
+
+    event.listen(db.engine, "commit", count)
+    try:
+        deliver(run_jobs)
+    finally:
+        event.remove(db.engine, "commit", count)
+
+    assert states(db) == [EmailStatus.SENT] * EMAILS
+    assert len(commits) <= EMAILS + 1
 
 
 def test_an_idle_connection_closed_by_the_server_is_opened_again(
