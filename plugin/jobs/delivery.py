@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from jinja2 import TemplateError
-from sqlalchemy import select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import contains_eager, joinedload
 
 from plugin import clock
@@ -134,11 +134,12 @@ def _deliver(email_id: int) -> _Sent | None:
 
     Returns the "sent" left for the caller's next commit, if the email went out.
     """
-    email = _lock_for_candidate(email_id)
-    if email is None:
+    locked = _lock_for_candidate(email_id)
+    if locked is None:
         db.session.commit()  # a re-run, or an operator's decision: nothing to do
         return None
-    decision = check_rules(email)
+    email, read = locked
+    decision = check_rules(email, read)
     if decision.action == Action.SKIP:
         _finish(email, EmailStatus.SKIPPED, decision.reason)
         db.session.commit()
@@ -172,16 +173,25 @@ def _build_and_send(email: OutboundEmail) -> _Sent | None:
     return _settle(email, result)
 
 
-def _lock_for_candidate(email_id: int) -> OutboundEmail | None:
+@dataclass(frozen=True)
+class ReadAfterLock:
+    """What is read once the candidate's lock is ours, in one statement."""
+
+    on_the_list: bool  # the address is on the suppression list
+    last_coaching: datetime | None  # the candidate's latest coaching email
+
+
+def _lock_for_candidate(email_id: int) -> tuple[OutboundEmail, ReadAfterLock] | None:
     """Load a pending email with all the rules and templates read; lock its candidate.
 
     One candidate's emails are checked one at a time, up to the claim, so two
-    workers can never both see "nothing sent lately" and break the spacing: the
-    spacing is read in a later statement, which sees every claim committed before
-    the lock was ours. The lock and the load are one statement; on PostgreSQL its
-    other rows are read as they were when it began, so a claim another worker made
-    on this very email while we waited can go unseen here. The claim's own
-    condition (still pending) then stops us before DATA: nothing is sent twice.
+    workers can never both see "nothing sent lately" and break the spacing. The
+    lock and the load are one statement, but on PostgreSQL its rows other than the
+    candidate's are read as they were when it began, before any wait for the lock.
+    So what another worker may have committed while we waited (a claim of this
+    very email, on a re-run; a claim of another email to this candidate) is read
+    in the next statement: whether the email is still pending, the spacing, and
+    the suppression list.
     """
     email = (
         db.session.scalars(
@@ -196,10 +206,25 @@ def _lock_for_candidate(email_id: int) -> OutboundEmail | None:
         .unique()
         .one_or_none()
     )
-    return email if email is not None and email.status == EmailStatus.PENDING else None
+    if email is None or email.status != EmailStatus.PENDING:
+        return None
+    candidate = email.application.candidate
+    still_pending, on_the_list, last_coaching = db.session.execute(
+        select(
+            exists().where(
+                OutboundEmail.id == email_id,
+                OutboundEmail.status == EmailStatus.PENDING,
+            ),
+            suppressed(candidate.email or ""),
+            last_coaching_at(candidate.id, excluding_email_id=email_id),
+        )
+    ).one()
+    if not still_pending:
+        return None
+    return email, ReadAfterLock(bool(on_the_list), last_coaching)
 
 
-def check_rules(email: OutboundEmail) -> SendDecision:
+def check_rules(email: OutboundEmail, read: ReadAfterLock) -> SendDecision:
     """Every rule, re-checked now: the step's reason to exist, staleness, politeness."""
     application = email.application
     candidate = application.candidate
@@ -207,14 +232,7 @@ def check_rules(email: OutboundEmail) -> SendDecision:
         return SendDecision(Action.SKIP, "the candidate has no email address on file")
     if candidate.opted_out_at is not None:
         return SendDecision(Action.SKIP, "the candidate opted out of all emails")
-    # The suppression list and the spacing, in one round trip.
-    on_the_list, last_coaching = db.session.execute(
-        select(
-            suppressed(candidate.email),
-            last_coaching_at(candidate.id, excluding_email_id=email.id),
-        )
-    ).one()
-    if on_the_list:
+    if read.on_the_list:
         return SendDecision(Action.SKIP, "the address is on the suppression list")
     touchpoint = email.touchpoint
     if touchpoint is None:
@@ -229,7 +247,7 @@ def check_rules(email: OutboundEmail) -> SendDecision:
         facts_for(application, others, policy),
         policy,
         clock.now(),
-        last_coaching,
+        read.last_coaching,
     )
 
 
