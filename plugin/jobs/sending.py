@@ -11,6 +11,7 @@ from __future__ import annotations
 import enum
 import logging
 from dataclasses import dataclass
+from datetime import datetime
 from email.message import EmailMessage
 
 from sqlalchemy import update
@@ -97,9 +98,14 @@ def send_row(row: Sendable, message: EmailMessage, **claimed: object) -> SendRes
     if not took:
         db.session.rollback()
         return SendResult(Outcome.NOT_CLAIMED)
-    row.status, row.sent_at, row.last_error = SENT, clock.now(), None
-    row.attempts += 1
+    mark_sent(row, clock.now())
     return SendResult(Outcome.SENT)
+
+
+def mark_sent(row: Sendable, at: datetime) -> None:
+    """Record on the row that the server took the message at `at`; caller commits."""
+    row.status, row.sent_at, row.last_error = SENT, at, None
+    row.attempts += 1
 
 
 def fail(row: Sendable, reason: str) -> SendResult:

@@ -8,22 +8,25 @@ notes, greet as the firm's policy says, and build the "open in my email app" lin
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 from urllib.parse import quote
 
-from flask import current_app
+from flask import current_app, g
 from sqlalchemy import select
 
 from plugin.cadence.roles import InterviewerRole
 from plugin.extensions import db
-from plugin.models import Application, InterviewerNote
+from plugin.models import Application, InterviewerNote, OutboundEmail
 from plugin.models.notes import person_key
 
 # Words before a name that are not a first name: "Dr. Ana Ruiz" is "Ana".
 HONORIFICS = {"dr", "mr", "mrs", "ms", "mx", "prof", "dra", "sr", "sra", "srta"}
+# Where `notes_read_once` keeps a delivery job's notes, in its app context.
+_JOB_NOTES = "followup_job_notes"
 
 
 @dataclass(frozen=True)
@@ -133,12 +136,44 @@ def as_sentence(text: str | None) -> str | None:
 
 def notes_by_person(application: Application) -> dict[str, InterviewerNote]:
     """The candidate's notes for this application, by person."""
+    read_once: dict[int, dict[str, InterviewerNote]] = g.get(_JOB_NOTES, {})
+    if application.id in read_once:
+        return read_once[application.id]
     return {
         note.person_key: note
         for note in db.session.scalars(
             select(InterviewerNote).filter_by(application_id=application.id)
         )
     }
+
+
+@contextmanager
+def notes_read_once(email_ids: list[int]) -> Iterator[None]:
+    """Read the notes of every application these emails are for, in one query.
+
+    A delivery job's drafts take them from here instead of a query per email. Notes
+    are words for the drafts, not rules: one saved while the job runs is simply not
+    in its drafts. They leave the session, so the job's commits do not expire them.
+    """
+    notes: dict[int, dict[str, InterviewerNote]] = {}
+    rows = db.session.execute(
+        select(OutboundEmail.application_id, InterviewerNote)
+        .outerjoin(
+            InterviewerNote,
+            InterviewerNote.application_id == OutboundEmail.application_id,
+        )
+        .where(OutboundEmail.id.in_(email_ids))
+    )
+    for application_id, note in rows:
+        by_person = notes.setdefault(application_id, {})
+        if note is not None:
+            db.session.expunge(note)
+            by_person[note.person_key] = note
+    setattr(g, _JOB_NOTES, notes)
+    try:
+        yield
+    finally:
+        g.pop(_JOB_NOTES, None)
 
 
 def render_draft(name: str, **context: Any) -> tuple[str, str]:

@@ -23,6 +23,7 @@ from plugin.models.types import UTCDateTime
 
 if TYPE_CHECKING:
     from plugin.models.people import Candidate, Recruiter
+    from plugin.models.touchpoint import Touchpoint
 
 
 class ApplicationStatus(enum.StrEnum):
@@ -103,6 +104,11 @@ class Application(db.Model):  # type: ignore[name-defined]
     )
     competing_offers: Mapped[list[CompetingOffer]] = relationship(
         back_populates="application", order_by="CompetingOffer.reported_at"
+    )
+    # Read-only: the delivery job loads an email's sibling steps with it, in its one
+    # locked query. Planning writes touchpoints through `Touchpoint.application`.
+    touchpoints: Mapped[list[Touchpoint]] = relationship(
+        viewonly=True, order_by="Touchpoint.id"
     )
 
     @property

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, tzinfo
 
-from sqlalchemy import func, select
+from sqlalchemy import ScalarSelect, func, select
 
 from plugin import clock
 from plugin.cadence.plan import plan_cadence
@@ -238,9 +238,15 @@ def set_decision_deadline(
     add_to_timeline(application, TimelineKind.DEADLINE, None, detail, actor)
 
 
-def last_coaching_at(candidate_id: int, excluding_email_id: int) -> datetime | None:
-    """When the candidate's latest coaching email went out (any application)."""
-    return db.session.scalar(
+def last_coaching_at(
+    candidate_id: int, excluding_email_id: int
+) -> ScalarSelect[datetime]:
+    """When the candidate's latest coaching email went out (any application).
+
+    As a subquery (NULL when none went out): the delivery job asks it with its other
+    facts in one statement.
+    """
+    return (
         select(
             func.max(
                 func.coalesce(OutboundEmail.sent_at, OutboundEmail.sending_started_at),
@@ -256,6 +262,7 @@ def last_coaching_at(candidate_id: int, excluding_email_id: int) -> datetime | N
                 (EmailStatus.SENDING, EmailStatus.SENT, EmailStatus.UNKNOWN)
             ),
         )
+        .scalar_subquery()
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select, true, update
 
 from plugin import clock
 from plugin.jobs.delivery import MAX_ATTEMPTS, deliver_email
@@ -18,6 +18,7 @@ from plugin.models import (
     Touchpoint,
     TouchpointStatus,
 )
+from tests.support.database import TEST_DATABASE_URL
 from tests.support.events import interview_event
 
 DUE = datetime(2026, 12, 1, 22, 0, tzinfo=UTC)
@@ -158,4 +159,34 @@ def test_decision_after_the_claim_is_rechecked_at_send_time(
         TouchpointStatus.SKIPPED,
         "the application is hired",
     )
+    assert smtp.candidate_messages == []
+
+
+@pytest.mark.skipif(
+    not (TEST_DATABASE_URL or "").startswith("postgresql"),
+    reason="a statement's snapshot, taken before a lock wait, is PostgreSQL's",
+)
+def test_a_claim_made_while_waiting_for_the_lock_is_seen_before_any_write(
+    db, smtp, queued_email, run_jobs, monkeypatch
+):
+    # A re-run waits on the candidate's lock while the first run claims and sends
+    # the email: the locked load still shows it pending. Whatever the rules then
+    # say (here: the address is on the list), the sent row must stay as it is.
+    def sent_meanwhile(address):
+        with db.engine.begin() as other_worker:
+            other_worker.execute(
+                update(OutboundEmail)
+                .where(OutboundEmail.id == queued_email)
+                .values(status=EmailStatus.SENT)
+            )
+        return true()
+
+    monkeypatch.setattr("plugin.jobs.delivery.suppressed", sent_meanwhile)
+    with clock.frozen_at(DUE):
+        run_jobs()
+
+    email = email_row(db, queued_email)
+    assert email.status == EmailStatus.SENT
+    touchpoint = db.session.get(Touchpoint, email.touchpoint_id)
+    assert touchpoint.status == TouchpointStatus.QUEUED  # the first run's to finish
     assert smtp.candidate_messages == []
