@@ -17,18 +17,35 @@ TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
-def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    """Build the app from env-style settings (`config`, else the environment)."""
+def create_app(
+    config: Mapping[str, Any] | None = None, *, web: bool = True, commands: bool = True
+) -> Flask:
+    """Build the app from env-style settings (`config`, else the environment).
+
+    Each process loads only what it uses, since every module imported stays in its
+    memory for good: the job worker passes `web=False` (no pages, rate limits,
+    metrics or CSRF), and gunicorn `commands=False` (no `followup` commands, and so
+    no Alembic behind `followup db`).
+    """
     app = Flask(__name__, template_folder=str(TEMPLATES_DIR))
     settings = dict(os.environ if config is None else config)
     app.config.update(load_config(settings))
     # Plain Flask settings (TESTING, ...) may be passed straight through.
     app.config.update({k: v for k, v in settings.items() if k in ("TESTING",)})
-    trust_proxies(app)
+    app.config["MIGRATIONS_DIR"] = MIGRATIONS_DIR
     register_templates(app)
     register_extensions(app)
-    register_blueprints(app)
-    register_commands(app)
+    if web:
+        trust_proxies(app)
+        register_web_extensions(app)
+        register_blueprints(app)
+    else:
+        # No pages to serve, but emails still link to them.
+        from plugin.mail.links import know_pages
+
+        know_pages(app)
+    if commands:
+        register_commands(app)
     return app
 
 
@@ -55,17 +72,13 @@ def trust_proxies(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    """Bind the database, migrations, queues, rate limits and translations."""
+    """Bind the database, queues and translations: what pages and jobs both use."""
     from plugin import models  # noqa: F401  (registers the tables)
     from plugin.extensions import (
         babel,
         check_connections_at_checkout,
-        csrf,
         db,
-        limits,
         logs,
-        metrics,
-        migrate,
         queues,
         sqlite,
     )
@@ -80,21 +93,27 @@ def register_extensions(app: Flask) -> None:
         locale_selector=selected_language,
     )
     db.init_app(app)
-    # Limits first: a refused request is turned away before any other work.
-    limits.init_app(app)
-    metrics.count_refusals()
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
             check_connections_at_checkout(db.engine)
-    csrf.init_app(app)
-    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     queues.init_app(app)
     wording.init_app(app)
 
 
+def register_web_extensions(app: Flask) -> None:
+    """Bind what only requests meet: rate limits, their counter, and CSRF."""
+    from plugin.extensions import limits, metrics
+    from plugin.extensions.forms import csrf
+
+    # Limits first: a refused request is turned away before any other work.
+    limits.init_app(app)
+    metrics.count_refusals()
+    csrf.init_app(app)
+
+
 def register_blueprints(app: Flask) -> None:
     """Mount the HTTP endpoints, the OpenAPI document and the error handlers."""
-    from plugin.extensions import csrf
+    from plugin.extensions.forms import csrf
     from plugin.views import (
         api,
         auth,
@@ -133,7 +152,11 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    """Add the `followup` verbs to the app's CLI."""
-    from plugin import cli
+    """Add the `followup` verbs, and `followup db` (Flask-Migrate), to the app's CLI."""
+    from flask_migrate import Migrate
 
+    from plugin import cli
+    from plugin.extensions import db
+
+    Migrate(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     cli.register(app)

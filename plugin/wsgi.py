@@ -2,4 +2,5 @@
 
 from plugin import create_app
 
-app = create_app()
+# gunicorn serves requests only: the `followup` commands stay out of its memory.
+app = create_app(commands=False)

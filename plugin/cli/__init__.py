@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import click
 from flask import Flask
-from flask.cli import ScriptInfo, routes_command, shell_command
+from flask.cli import routes_command, shell_command
 
-from plugin import create_app
+from plugin.cli.apps import create_cli_app
 from plugin.cli.candidates import candidates_group
 from plugin.cli.demo import demo_command
 from plugin.cli.errors import FollowupGroup
@@ -27,20 +27,11 @@ from plugin.cli.verbs import (
     tick_command,
     worker_command,
 )
-from plugin.config import ConfigError
-
-
-def _create_app(info: ScriptInfo | None = None) -> Flask:
-    try:
-        return create_app()
-    except ConfigError as exc:
-        # A clear one-line refusal, not a traceback: the message names the setting.
-        raise click.ClickException(f"cannot start: {exc}") from exc
 
 
 @click.group(
     cls=FollowupGroup,
-    create_app=_create_app,
+    create_app=create_cli_app,
     add_default_commands=False,
     add_version_option=False,
 )
@@ -51,6 +42,9 @@ def main() -> None:
 
 main.add_command(shell_command)
 main.add_command(routes_command)
+# Found without building the whole app first: these build their own, smaller.
+main.add_command(worker_command)
+main.add_command(run_jobs_command)
 
 
 def register(app: Flask) -> None:

@@ -17,7 +17,6 @@ from zoneinfo import ZoneInfo
 
 import click
 from flask import Flask
-from flask_migrate import upgrade
 from sqlalchemy import func, select
 
 from plugin import clock, create_app
@@ -52,6 +51,8 @@ def demo_command(keep: Path | None) -> None:
 
 
 def _replay(folder: Path) -> None:
+    from flask_migrate import upgrade  # Alembic: imported for the commands using it
+
     policy = folder / "policy.toml"
     folder.mkdir(parents=True, exist_ok=True)
     policy.write_text(DEMO_POLICY, encoding="utf-8")

@@ -19,6 +19,15 @@ class FollowupGroup(FlaskGroup):
     not a traceback of a hundred lines.
     """
 
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        """Find our own commands before loading other packages' (`db`).
+
+        Flask loads every package's commands first, and Flask-Migrate's `db` brings
+        all of Alembic with it: a worker found here never imports it.
+        """
+        own = click.Group.get_command(self, ctx, name)
+        return own if own is not None else super().get_command(ctx, name)
+
     def invoke(self, ctx: click.Context) -> Any:
         """Run the command; turn a database or Redis error into a one-line exit 1."""
         try:

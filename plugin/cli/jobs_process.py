@@ -18,8 +18,8 @@ import time
 
 import click
 from flask import Flask, current_app
-from flask.cli import with_appcontext
 
+from plugin.cli.apps import with_jobs_app
 from plugin.cli.sources import start_polling
 from plugin.extensions import db
 from plugin.extensions.background import (
@@ -137,7 +137,7 @@ def start_jobs_process(app: Flask) -> JobsProcess:
 
 @click.command("run-jobs", hidden=True)
 @click.option("--from-fd", "from_fd", required=True, type=int)
-@with_appcontext
+@with_jobs_app
 def run_jobs_command(from_fd: int) -> None:
     """Work the jobs `followup run` writes to FROM_FD; tick and poll (started by it)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]

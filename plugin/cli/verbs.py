@@ -12,9 +12,9 @@ from types import FrameType
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
-from flask_migrate import upgrade
 
 from plugin import clock
+from plugin.cli.apps import with_jobs_app
 from plugin.cli.jobs_process import start_jobs_process, tick_forever
 from plugin.cli.sources import start_polling
 from plugin.cli.worker import MAX_WAIT_SECONDS, run_worker
@@ -74,6 +74,7 @@ def tick_command(at: datetime | None, batch_size: int) -> None:
 @with_appcontext
 def run_command(host: str, port: int) -> None:
     """Serve the app, upgrade the database first; tick and poll in the background."""
+    from flask_migrate import upgrade  # Alembic: imported for the commands using it
     from werkzeug.serving import run_simple
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
@@ -179,7 +180,7 @@ def scheduler_command() -> None:
     type=click.FloatRange(min=0.1),
     help="Longest pause, in seconds, between reconnection tries while Redis is down.",
 )
-@with_appcontext
+@with_jobs_app
 def worker_command(burst: bool, simple: bool, max_wait: float) -> None:
     """Run an RQ worker on every queue; each job gets an app context.
 

@@ -5,9 +5,7 @@ from collections.abc import Callable
 from typing import Any, cast
 
 from flask_babel import Babel
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from flask_wtf import CSRFProtect
 from sqlalchemy import CursorResult, Engine, Executable, MetaData, event
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import DeclarativeBase
@@ -29,8 +27,6 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate()
-csrf = CSRFProtect()
 babel = Babel()
 
 

@@ -58,3 +58,6 @@ def init_app(app: Flask) -> None:
         root.addHandler(handler)
     if root.level > logging.INFO or root.level == logging.NOTSET:
         root.setLevel(logging.INFO)
+    # Alembic is loaded late, only by what uses it, and as it loads it announces
+    # each of its plugins at INFO: noise before a command's own output.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)

@@ -11,7 +11,7 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import current_app
+from flask import Flask, current_app
 from itsdangerous import (
     BadSignature,
     SignatureExpired,
@@ -23,6 +23,18 @@ from plugin import clock
 
 PLAN_PAGE = "plan-page"
 UNSUBSCRIBE = "unsubscribe"
+
+# The pages emails link to, by endpoint. The blueprints declare these routes from
+# here, and an app without pages (the job worker's) adds them with `know_pages`,
+# so that the links its emails carry are built the same way.
+LINKED_PAGES = {
+    "plan.show": "/plan/<token>",
+    "unsubscribe.confirm": "/unsubscribe/<token>",
+    "auth.confirm_login": "/login/<token>",
+    "dashboard.applications": "/dashboard/applications",
+    "dashboard.application": "/dashboard/applications/<int:application_id>",
+    "dashboard.settings": "/dashboard/settings",
+}
 
 # A cadence runs about five weeks after the last round; links outlive it by a margin.
 LIFETIMES = {
@@ -88,12 +100,21 @@ def read_token(purpose: str, token: str) -> int:
     return int(payload["a"])
 
 
+def know_pages(app: Flask) -> None:
+    """Give an app without blueprints the routes of the pages emails link to."""
+    for endpoint, rule in LINKED_PAGES.items():
+        app.add_url_rule(rule, endpoint=endpoint)
+
+
 def external_url(endpoint: str, **values: Any) -> str:
     """An absolute link under BASE_URL, built from the route's own declaration.
 
     Emails are built in jobs, and inline jobs may run inside someone else's
-    request: bind to BASE_URL, never to the current request's host.
+    request: bind to BASE_URL, never to the current request's host. Only the
+    pages in LINKED_PAGES may be linked: they are all a job worker's app knows.
     """
+    if endpoint not in LINKED_PAGES:
+        raise ValueError(f"{endpoint} is not in LINKED_PAGES")
     base = urlsplit(current_app.config["BASE_URL"])
     adapter = current_app.url_map.bind(
         base.netloc, script_name=base.path or "/", url_scheme=base.scheme

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 
-from alembic.script import ScriptDirectory
 from flask import current_app
 from sqlalchemy import ColumnElement, and_, func, inspect, select, text, update
 from sqlalchemy.exc import IntegrityError
@@ -231,7 +230,7 @@ class SchemaState:
 
 def schema_state() -> SchemaState:
     """Read the database's Alembic revision; raises SQLAlchemyError if unreachable."""
-    directory = current_app.extensions["migrate"].directory
+    directory = str(current_app.config["MIGRATIONS_DIR"])
     # Read directly: Alembic's own context logs two lines on every call.
     with db.engine.connect() as connection:
         current: tuple[str, ...] = ()
@@ -245,4 +244,8 @@ def schema_state() -> SchemaState:
 @lru_cache(maxsize=4)
 def _script_heads(directory: str) -> tuple[str, ...]:
     # Reading the migration scripts costs far more than a query: once per process.
+    # Alembic is imported only here: a process that never asks keeps it out of its
+    # memory (the job worker, a web worker before its first health check).
+    from alembic.script import ScriptDirectory
+
     return tuple(ScriptDirectory(directory).get_heads())

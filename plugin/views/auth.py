@@ -13,6 +13,7 @@ from plugin.extensions.limits import (
     sign_in_address,
 )
 from plugin.extensions.queues import MAIL_QUEUE, SEND_LOGIN_EMAIL, enqueue
+from plugin.mail.links import LINKED_PAGES
 from plugin.mail.messages import job_timeout
 from plugin.operations.accounts import find_user, new_login_link, use_login_link
 from plugin.views.common import Page, clear_session, start_session
@@ -55,7 +56,7 @@ def login() -> Page:
     return render_template("dashboard/login_sent.html"), 200
 
 
-@bp.get("/login/<token>")
+@bp.get(LINKED_PAGES["auth.confirm_login"])
 def confirm_login(token: str) -> Page:
     """A button, not a login: mail scanners open links, and the link works once."""
     return render_template(

@@ -23,6 +23,7 @@ from plugin import clock
 from plugin.cadence.steps import Step
 from plugin.config import firm_policy
 from plugin.extensions import db
+from plugin.mail.links import LINKED_PAGES
 from plugin.mail.messages import render_email
 from plugin.models import (
     Actor,
@@ -111,7 +112,7 @@ def today() -> Page:
     ), 200
 
 
-@bp.get("/dashboard/applications")
+@bp.get(LINKED_PAGES["dashboard.applications"])
 @login_required
 def applications() -> Page:
     """Search by candidate, employer or job; filter by state (and recruiter)."""
@@ -165,7 +166,7 @@ def digest() -> Page:
     ), 200
 
 
-@bp.get("/dashboard/applications/<int:application_id>")
+@bp.get(LINKED_PAGES["dashboard.application"])
 @login_required
 def application(application_id: int) -> Page:
     """One application: its timeline, its emails, and what the recruiter can change."""
@@ -345,7 +346,7 @@ def _back(found: Application) -> BaseResponse:
     return redirect(url_for("dashboard.application", application_id=found.id), code=303)
 
 
-@bp.route("/dashboard/settings", methods=["GET", "POST"])
+@bp.route(LINKED_PAGES["dashboard.settings"], methods=["GET", "POST"])
 @login_required
 def settings() -> Page:
     """The signed-in recruiter's own settings: a daily or a weekly digest."""

@@ -28,6 +28,7 @@ from plugin.extensions.limits import (
 )
 from plugin.mail.coaching import people_met
 from plugin.mail.language import page_date, role_phrase
+from plugin.mail.links import LINKED_PAGES
 from plugin.models import CANDIDATE_ACTOR, Application, Touchpoint, TouchpointStatus
 from plugin.models.notes import person_key
 from plugin.models.zones import zone_of
@@ -79,7 +80,7 @@ for _scope, _key in (("plan_per_token", link_token), ("plan_per_ip", client_addr
     )(bp)
 
 
-@bp.get("/plan/<token>")
+@bp.get(LINKED_PAGES["plan.show"])
 def show(token: str) -> Page:
     """The plan, and everything the candidate can tell us."""
     return _page(token, application_for(token))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 
 from plugin.extensions.limits import limiter, link_token, refusal_of
-from plugin.mail.links import UNSUBSCRIBE
+from plugin.mail.links import LINKED_PAGES, UNSUBSCRIBE
 from plugin.operations import actions
 from plugin.views.common import LinkProblem, application_for, link_problem
 
@@ -27,7 +27,7 @@ limiter.limit(
 )(bp)
 
 
-@bp.get("/unsubscribe/<token>")
+@bp.get(LINKED_PAGES["unsubscribe.confirm"])
 def confirm(token: str) -> tuple[str, int]:
     """Ask which emails to stop."""
     application = application_for(token, UNSUBSCRIBE)

@@ -1,8 +1,29 @@
-"""`followup worker` waits out a Redis that is down instead of exiting."""
+"""`followup worker` waits out a Redis that is down instead of exiting.
+
+It also builds an app without the web's parts, which would stay in its memory
+unused for as long as it runs.
+"""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 from ..faults.harness import RedisServer, WorkerProcess, wait_until
+
+# What only requests, or other commands, use: pages, rate limits, metrics, CSRF,
+# the API's description, migrations, and the ATS clients' HTTP library.
+NOT_FOR_JOBS = (
+    "plugin.views",
+    "flask_limiter",
+    "prometheus_client",
+    "flask_wtf",
+    "flask_smorest",
+    "flask_migrate",
+    "alembic",
+    "httpx",
+)
 
 
 def test_worker_waits_for_redis_to_come_up(settings, tmp_path):
@@ -37,3 +58,29 @@ def test_worker_stops_on_sigterm_while_redis_is_down(settings, tmp_path):
         redis_server.close()
 
     assert exit_code == 0, worker.log()
+
+
+def test_the_worker_leaves_the_web_parts_unloaded(settings, tmp_path):
+    redis_server = RedisServer(tmp_path).start()
+    env = {k: str(v) for k, v in settings.items()} | {"REDIS_URL": redis_server.url}
+    # Print, as the worker exits, which of those it loaded.
+    launch = (
+        "import atexit, sys\n"
+        f"atexit.register(lambda: print('loaded:', *sorted(set({NOT_FOR_JOBS!r})"
+        " & set(sys.modules))))\n"
+        "from plugin.cli import main\n"
+        "main(['worker', '--burst'])\n"
+    )
+    try:
+        done = subprocess.run(
+            [sys.executable, "-c", launch],
+            env={**os.environ, **env},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    finally:
+        redis_server.close()
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "loaded:"

@@ -7,9 +7,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select, true, update
 
-from plugin import clock
+from plugin import clock, create_app
+from plugin.extensions.queues import use_redis
 from plugin.jobs.delivery import MAX_ATTEMPTS, deliver_email
 from plugin.jobs.tick import run_tick
+from plugin.mail.links import plan_url, unsubscribe_url
 from plugin.models import (
     Application,
     ApplicationStatus,
@@ -20,6 +22,7 @@ from plugin.models import (
 )
 from tests.support.database import TEST_DATABASE_URL
 from tests.support.events import interview_event
+from tests.support.workers import run_queued_jobs
 
 DUE = datetime(2026, 12, 1, 22, 0, tzinfo=UTC)
 
@@ -190,3 +193,21 @@ def test_a_claim_made_while_waiting_for_the_lock_is_seen_before_any_write(
     touchpoint = db.session.get(Touchpoint, email.touchpoint_id)
     assert touchpoint.status == TouchpointStatus.QUEUED  # the first run's to finish
     assert smtp.candidate_messages == []
+
+
+def test_a_worker_app_without_pages_sends_the_same_links(
+    db, smtp, queued_email, settings, redis
+):
+    # `followup worker` builds its app without blueprints; its links must not change.
+    with clock.frozen_at(DUE):
+        application_id = email_row(db, queued_email).application_id
+        links = [plan_url(application_id), unsubscribe_url(application_id)]
+        worker_app = create_app(settings, web=False, commands=False)
+        use_redis(worker_app, redis)
+        run_queued_jobs(worker_app, redis)
+
+    (message,) = smtp.candidate_messages
+    text = message.get_body(("plain",)).get_content()
+    assert links[0] in text
+    assert links[1] in text
+    assert message["List-Unsubscribe"].strip() == f"<{links[1]}>"

@@ -135,3 +135,27 @@ def test_the_image_and_compose_give_gunicorn_a_fresh_counts_folder():
 
     assert "ENV PROMETHEUS_MULTIPROC_DIR=/tmp/followup-metrics" in dockerfile
     assert compose["services"]["web"]["tmpfs"] == ["/tmp/followup-metrics:mode=1777"]
+
+
+def test_the_web_app_leaves_the_commands_and_migrations_unloaded(tmp_path):
+    # Loaded, they would stay in every worker's memory; /healthz loads Alembic when
+    # first asked, and the commands are never needed under gunicorn.
+    unused = ("plugin.cli", "flask_migrate", "alembic", "httpx")
+    launch = (
+        "import sys\n"
+        "import plugin.wsgi\n"
+        f"print('loaded:', *sorted(set({unused!r}) & set(sys.modules)))\n"
+    )
+    environ = {"PATH": os.environ["PATH"], "DATA_DIR": str(tmp_path / "data")}
+
+    done = subprocess.run(
+        [sys.executable, "-c", launch],
+        env=environ,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "loaded:"

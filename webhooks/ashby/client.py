@@ -10,11 +10,14 @@ the inbox job retries with back-off when Ashby is down or slow.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from webhooks import SourceUnavailable
+
+# httpx, with all it loads, is imported where a request is made: every process
+# loads the sources, and most never call this ATS.
+if TYPE_CHECKING:
+    import httpx
 
 TIMEOUT_SECONDS = 10.0
 
@@ -32,6 +35,8 @@ class AshbyClient:
         base_url: str,
         transport: httpx.BaseTransport | None = None,
     ):
+        import httpx
+
         self._http = httpx.Client(
             base_url=base_url.rstrip("/") + "/",
             auth=(api_key, ""),
@@ -59,6 +64,8 @@ class AshbyClient:
         return self._call("candidate.info", {"candidateId": candidate_id})
 
     def _call(self, endpoint: str, body: dict[str, Any]) -> dict[str, Any]:
+        import httpx
+
         # Messages name the endpoint only: ids and answers stay out of logs.
         try:
             response = self._http.post(endpoint, json=body)

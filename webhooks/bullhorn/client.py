@@ -14,10 +14,8 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
-
-import httpx
 
 from webhooks import SourceUnavailable
 from webhooks.bullhorn.responses import (
@@ -26,6 +24,11 @@ from webhooks.bullhorn.responses import (
     retry_after,
     retryable,
 )
+
+# httpx, with all it loads, is imported where a request is made: every process
+# loads the sources, and most never call this ATS.
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger(__name__)
 # httpx logs every URL at INFO, and Bullhorn puts the password (authorize) and the
@@ -76,6 +79,8 @@ class BullhornClient:
         monotonic: Callable[[], float] = time.monotonic,
         transport: httpx.BaseTransport | None = None,
     ):
+        import httpx
+
         self._credentials = credentials
         self._sleep = sleep
         self._monotonic = monotonic
@@ -244,6 +249,8 @@ class BullhornClient:
         follow: bool = False,
     ) -> httpx.Response | None:
         """One request; None when the network failed (retried like a 5xx)."""
+        import httpx
+
         try:
             return self._http.request(
                 method, url, params=params, headers=headers, follow_redirects=follow

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import time
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import httpx
-
 from webhooks import SourceUnavailable
+
+# httpx, with all it loads, is imported where a request is made: every process
+# loads the sources, and most never call this ATS.
+if TYPE_CHECKING:
+    import httpx
 
 
 class NotFound(SourceUnavailable):

@@ -13,18 +13,22 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import httpx
-
 from webhooks import SourceUnavailable
+
+# httpx, with all it loads, is imported where a request is made: every process
+# loads the sources, and most never call this ATS.
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger(__name__)
 
 DEFAULT_TOKEN_URL = "https://auth.greenhouse.io/token"
 DEFAULT_HARVEST_URL = "https://harvest.greenhouse.io/v3"
-TIMEOUT = httpx.Timeout(10.0, connect=5.0)
+TIMEOUT_SECONDS = 10.0
+CONNECT_TIMEOUT_SECONDS = 5.0
 ATTEMPTS = 3
 MAX_PAGES = 50
 # Refresh a little before the token's stated end, so a call never races it.
@@ -63,9 +67,13 @@ class HarvestClient:
     def __init__(
         self, credentials: Credentials, sleep: Callable[[float], None] = time.sleep
     ):
+        import httpx
+
         self.credentials = credentials
         self._sleep = sleep
-        self._http = httpx.Client(timeout=TIMEOUT)
+        self._http = httpx.Client(
+            timeout=httpx.Timeout(TIMEOUT_SECONDS, connect=CONNECT_TIMEOUT_SECONDS)
+        )
         self._token: str | None = None
         self._token_ends = 0.0
 
@@ -89,6 +97,8 @@ class HarvestClient:
 
     def _get(self, url: str, params: Mapping[str, Any] | None) -> httpx.Response:
         """GET with a bearer token; retry 429 and 5xx, renew a refused token once."""
+        import httpx
+
         renewed = False
         for attempt in range(1, ATTEMPTS + 1):
             headers = {"Authorization": f"Bearer {self._bearer()}"}
@@ -121,6 +131,8 @@ class HarvestClient:
 
     def _fetch_token(self) -> tuple[str, int]:
         """Client credentials for the configured user (`sub`)."""
+        import httpx
+
         creds = self.credentials
         form = {"grant_type": "client_credentials", "sub": creds.user_id}
         try:

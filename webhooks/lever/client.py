@@ -9,11 +9,14 @@ job fails with SourceUnavailable and runs again later, with back-off.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from webhooks import SourceUnavailable
+
+# httpx, with all it loads, is imported where a request is made: every process
+# loads the sources, and most never call this ATS.
+if TYPE_CHECKING:
+    import httpx
 
 TIMEOUT_SECONDS = 10.0
 
@@ -31,6 +34,8 @@ class LeverClient:
         base_url: str,
         transport: httpx.BaseTransport | None = None,
     ):
+        import httpx
+
         self._http = httpx.Client(
             base_url=base_url.rstrip("/") + "/",
             auth=(api_key, ""),
@@ -74,6 +79,8 @@ class LeverClient:
     def _get(
         self, path: str, label: str, params: dict[str, list[str]] | None = None
     ) -> dict[str, Any]:
+        import httpx
+
         # Messages name the kind of record only: ids and answers stay out of logs.
         try:
             response = self._http.get(path, params=params)
