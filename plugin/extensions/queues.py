@@ -185,7 +185,7 @@ def _queued_job(
     args: tuple[Any, ...],
     job_id: str,
     timeout: int | None,
-) -> AppJob:
+) -> Job:
     """An RQ job as RQ itself builds and stores it, ready to push onto its queue."""
     job = AppJob.create(
         func,
