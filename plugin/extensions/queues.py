@@ -11,8 +11,9 @@ from flask import Flask, current_app
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 from rq import Queue
-from rq.job import Job
+from rq.job import Job, JobStatus
 from rq.utils import import_attribute
+from rq.utils import now as rq_now
 
 from plugin import clock
 from plugin.extensions.background import background_jobs
@@ -151,21 +152,19 @@ def enqueue_many(
             job_function = import_attribute(func)
             return sum(_run_inline(job_function, *args) for args, _ in calls)
         return sum(background.submit(func, *args) for args, _ in calls)
-    queue = Queue(queue_name, connection=connection, job_class=AppJob)
+    queue_key = Queue.redis_queue_namespace_prefix + queue_name
     jobs = [
-        Queue.prepare_data(
-            func,
-            args=args,
-            job_id=job_id,
-            timeout=timeout,
-            result_ttl=3600,
-            failure_ttl=7 * 86400,
-        )
+        _queued_job(connection, queue_name, func, args, job_id, timeout)
         for args, job_id in calls
     ]
     try:
+        # What RQ's Queue.enqueue_many writes, without its per-call set-up (a
+        # Queue, a second write of the status, dependency checks): one MULTI.
         with connection.pipeline() as pipe:
-            queue.enqueue_many(jobs, pipeline=pipe)
+            pipe.sadd(Queue.redis_queues_keys, queue_key)
+            for job in jobs:
+                pipe.hset(job.key, mapping=job.to_dict())
+                pipe.rpush(queue_key, job.id)
             pipe.execute()
     except redis.RedisError as exc:
         log.warning(
@@ -175,6 +174,30 @@ def enqueue_many(
         )
         return 0
     return len(calls)
+
+
+def _queued_job(
+    connection: redis.Redis,
+    queue_name: str,
+    func: str,
+    args: tuple[Any, ...],
+    job_id: str,
+    timeout: int | None,
+) -> Job:
+    """An RQ job as RQ itself builds and stores it, ready to push onto its queue."""
+    job = AppJob.create(
+        func,
+        args=args,
+        id=job_id,
+        connection=connection,
+        timeout=timeout or Queue.DEFAULT_TIMEOUT,
+        result_ttl=3600,
+        failure_ttl=7 * 86400,
+        origin=queue_name,
+        status=JobStatus.QUEUED,
+    )
+    job.enqueued_at = rq_now()
+    return job
 
 
 def _run_inline(func: Any, *args: Any) -> bool:
