@@ -107,6 +107,8 @@ def alert_context(alert: Alert) -> dict[str, Any]:
             "dashboard.application", application_id=application.id
         ),
         "alert": alert,
+        # An admin hears of an application no enabled recruiter holds.
+        "unassigned": application.recruiter_id != alert.recruiter_id,
         "firm": firm_policy().firm,
     }
 

@@ -67,6 +67,18 @@ def is_enabled_admin(recruiter: Recruiter) -> bool:
     return user is not None and user.is_admin and not user.is_disabled
 
 
+def enabled_admin_recruiter_ids() -> list[int]:
+    """The recruiter records of the admins who are not disabled, in id order."""
+    return list(
+        db.session.scalars(
+            select(Recruiter.id)
+            .join(User, func.lower(User.email) == func.lower(Recruiter.email))
+            .where(User.is_admin.is_(True), User.disabled_at.is_(None))
+            .order_by(Recruiter.id)
+        )
+    )
+
+
 def new_login_link(user: User) -> LoginLink | None:
     """A fresh magic link, or None when the user is disabled or at the hourly limit."""
     if user.is_disabled:

@@ -3,7 +3,9 @@
 A competing offer is urgent: the recruiter of the application, and the recruiters of
 the candidate's other open applications, hear at once. Other news (heard back,
 opt-outs) waits for the morning digest unless it is urgent too. A disabled recruiter
-hears nothing: their applications count as unassigned.
+hears nothing: their applications count as unassigned. An offer cannot wait for the
+admins' digest, so when one of the candidate's open applications is unassigned,
+every enabled admin hears of it at once instead.
 """
 
 from __future__ import annotations
@@ -22,25 +24,41 @@ from plugin.models import (
     CompetingOffer,
     Recruiter,
 )
-from plugin.operations.accounts import disabled_staff_emails, is_disabled_recruiter
+from plugin.operations.accounts import (
+    disabled_staff_emails,
+    enabled_admin_recruiter_ids,
+    is_disabled_recruiter,
+)
 
 
 def alert_competing_offer(offer: CompetingOffer) -> list[Alert]:
-    """One urgent alert per recruiter of the candidate's open applications."""
+    """One urgent alert per recruiter of the candidate's open applications.
+
+    Applications without an enabled recruiter are the admins' to hear about.
+    """
     reported_on = offer.application
-    open_applications = db.session.scalars(
-        select(Application)
-        .join(Recruiter, Application.recruiter_id == Recruiter.id)
+    enabled = func.lower(Recruiter.email).not_in(disabled_staff_emails())
+    open_applications = db.session.execute(
+        select(Application, Recruiter.id.is_not(None))
+        .outerjoin(Recruiter, (Application.recruiter_id == Recruiter.id) & enabled)
         .where(
             Application.candidate_id == reported_on.candidate_id,
             Application.status == ApplicationStatus.ACTIVE,
-            func.lower(Recruiter.email).not_in(disabled_staff_emails()),
         )
     ).all()
     by_recruiter: dict[int, Application] = {}
-    for application in sorted(open_applications, key=lambda a: a.id != reported_on.id):
-        assert application.recruiter_id is not None
-        by_recruiter.setdefault(application.recruiter_id, application)
+    unassigned: Application | None = None
+    for application, assigned in sorted(
+        open_applications, key=lambda row: row[0].id != reported_on.id
+    ):
+        if assigned:
+            assert application.recruiter_id is not None
+            by_recruiter.setdefault(application.recruiter_id, application)
+        else:
+            unassigned = unassigned or application
+    if unassigned is not None:
+        for admin_id in enabled_admin_recruiter_ids():
+            by_recruiter.setdefault(admin_id, unassigned)
     alerts = [
         Alert(
             recruiter_id=recruiter_id,

@@ -140,3 +140,42 @@ def test_only_an_admins_digest_lists_unassigned_applications(db, post_event, run
         ("Dana Okafor", "no recruiter")
     ]
     assert "unassigned" not in kims
+
+
+def test_an_offer_on_a_disabled_recruiters_application_reaches_the_admins_at_once(
+    db, smtp, post_event, run_jobs
+):
+    post_event(interview_event())  # Sam's only
+    run_jobs()
+    create_user(BOSS, is_admin=True)
+    disable(SAM)
+
+    with clock.frozen_at(DEC_2):
+        actions.report_competing_offer(
+            the_application(db), "Birch & Co", DEC_2.date() + timedelta(days=5), None
+        )
+        run_jobs()
+
+    (alert,) = smtp.recruiter_messages
+    assert alert["To"].addresses[0].addr_spec == BOSS
+    assert "comes to you as an admin" in text_part(alert)
+
+
+def test_admins_hear_of_an_offer_once_beside_the_recruiters_who_still_work(
+    db, smtp, post_event, run_jobs
+):
+    dana_with_a_second_application_for_kim(post_event, run_jobs)
+    create_user(BOSS, is_admin=True)
+    disable(SAM)
+
+    with clock.frozen_at(DEC_2):
+        actions.report_competing_offer(
+            the_application(db), "Birch & Co", DEC_2.date() + timedelta(days=5), None
+        )
+        run_jobs()
+
+    told = {
+        m["To"].addresses[0].addr_spec: text_part(m) for m in smtp.recruiter_messages
+    }
+    assert sorted(told) == [BOSS, KIM]
+    assert "as an admin" in told[BOSS] and "as an admin" not in told[KIM]
