@@ -44,6 +44,7 @@ main.add_command(shell_command)
 main.add_command(routes_command)
 # Found without building the whole app first: these build their own, smaller.
 main.add_command(worker_command)
+main.add_command(scheduler_command)
 main.add_command(run_jobs_command)
 
 

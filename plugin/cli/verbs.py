@@ -136,7 +136,7 @@ def _describe_setup(app: Flask) -> None:
 
 
 @click.command("scheduler")
-@with_appcontext
+@with_jobs_app
 def scheduler_command() -> None:
     """Tick every TICK_INTERVAL s and poll sources every SOURCES_POLL_INTERVAL s."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]

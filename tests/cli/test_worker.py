@@ -1,7 +1,7 @@
 """`followup worker` waits out a Redis that is down instead of exiting.
 
-It also builds an app without the web's parts, which would stay in its memory
-unused for as long as it runs.
+It builds an app without the web's parts, which would stay in its memory unused for
+as long as it runs; so does `followup scheduler`.
 """
 
 from __future__ import annotations
@@ -84,3 +84,31 @@ def test_the_worker_leaves_the_web_parts_unloaded(settings, tmp_path):
 
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == "loaded:"
+
+
+def test_the_scheduler_leaves_the_web_parts_unloaded(settings):
+    env = {k: str(v) for k, v in settings.items()} | {"TICK_INTERVAL": "3600"}
+    launch = (
+        "import atexit, sys\n"
+        f"atexit.register(lambda: print('loaded:', *sorted(set({NOT_FOR_JOBS!r})"
+        " & set(sys.modules))))\n"
+        "from plugin.cli import main\n"
+        "main(['scheduler'])\n"
+    )
+    scheduler = subprocess.Popen(
+        [sys.executable, "-c", launch],
+        env={**os.environ, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert scheduler.stdout is not None
+        assert scheduler.stdout.readline().startswith("Ticking every 3600 s")
+        scheduler.terminate()
+        out, err = scheduler.communicate(timeout=60)
+    finally:
+        scheduler.kill()
+
+    assert scheduler.returncode == 0, err
+    assert out.splitlines()[-1] == "loaded:"
