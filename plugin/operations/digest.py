@@ -36,12 +36,10 @@ from plugin.operations.digest_rules import (
     LastShown,
     Reason,
     choose,
+    worth_telling,
 )
 
-SECTIONS = tuple((reason.value, SECTION_TITLES[reason]) for reason in Reason) + (
-    # Only in an admin's digest: nobody else looks after these.
-    ("unassigned", "Unassigned: no recruiter, or theirs is disabled"),
-)
+SECTIONS = tuple((reason.value, SECTION_TITLES[reason]) for reason in Reason)
 # A weekly digest comes on Mondays (date.weekday() 0), in the recruiter's zone.
 WEEKLY_ON = 0
 
@@ -155,7 +153,11 @@ def build_digest(recruiter: Recruiter, at: datetime) -> DigestContent:
         content.sections.setdefault(key, []).append(_item(who, choice))
         content.told.extend(choice.findings)
     if is_enabled_admin(recruiter):
-        content.sections["unassigned"] = _unassigned()
+        for finding, item in _unassigned():
+            last = last_shown.get((finding.application_id, finding.reason.value))
+            if worth_telling(finding, last, today, repeat_after):
+                content.sections.setdefault(finding.reason.value, []).append(item)
+                content.told.append(finding)
     return content
 
 
@@ -193,10 +195,14 @@ def _item(who: Who, choice: Choice) -> DigestItem:
     )
 
 
-def _unassigned() -> list[DigestItem]:
-    """Open applications with no recruiter, or one who is disabled."""
+def _unassigned() -> list[tuple[Finding, DigestItem]]:
+    """Open applications with no recruiter, or one who is disabled.
+
+    Unchanged, each comes back on the same slower rhythm as other standing reasons;
+    a change of recruiter is news.
+    """
     rows = db.session.execute(
-        select(Application, Recruiter.email)
+        select(Application, Recruiter.id, Recruiter.email)
         .join(Application.candidate)
         .outerjoin(Recruiter, Application.recruiter_id == Recruiter.id)
         .options(contains_eager(Application.candidate))
@@ -210,16 +216,25 @@ def _unassigned() -> list[DigestItem]:
         )
         .order_by(Application.id)
     ).all()
-    return [
-        DigestItem(
-            application.id,
-            application.candidate.display_name,
-            role_phrase(application.job_title, application.employer_name),
-            f"recruiter {email} is disabled" if email else "no recruiter",
-            external_url("dashboard.application", application_id=application.id),
+    unassigned = []
+    for application, recruiter_id, email in rows:
+        detail = f"recruiter {email} is disabled" if email else "no recruiter"
+        facts = f"recruiter:{recruiter_id}" if recruiter_id else "no recruiter"
+        unassigned.append(
+            (
+                Finding(application.id, Reason.UNASSIGNED, facts, detail),
+                DigestItem(
+                    application.id,
+                    application.candidate.display_name,
+                    role_phrase(application.job_title, application.employer_name),
+                    detail,
+                    external_url(
+                        "dashboard.application", application_id=application.id
+                    ),
+                ),
+            )
         )
-        for application, email in rows
-    ]
+    return unassigned
 
 
 def _last_digest_before(recruiter_id: int, today: date, default: datetime) -> datetime:

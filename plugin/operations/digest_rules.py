@@ -27,6 +27,8 @@ class Reason(enum.StrEnum):
     MOVED_ON = "moved_on"
     CHECK_IN = "check_ins"
     NO_NEWS = "no_news"
+    # Only in an admin's digest: nobody else looks after these.
+    UNASSIGNED = "unassigned"
 
 
 SECTION_TITLES = {
@@ -38,13 +40,14 @@ SECTION_TITLES = {
     Reason.MOVED_ON: "Reached move-on",
     Reason.CHECK_IN: "Check-ins sent",
     Reason.NO_NEWS: "No news from the employer for a while",
+    Reason.UNASSIGNED: "Unassigned: no recruiter, or theirs is disabled",
 }
 
 URGENCY = {reason: rank for rank, reason in enumerate(Reason)}
 
 # Conditions that last for days. Unchanged, they come back on the slower rhythm; every
 # other reason is an event, told once.
-STANDING = frozenset({Reason.OFFER, Reason.OVERDUE, Reason.NO_NEWS})
+STANDING = frozenset({Reason.OFFER, Reason.OVERDUE, Reason.NO_NEWS, Reason.UNASSIGNED})
 
 
 @dataclass(frozen=True)

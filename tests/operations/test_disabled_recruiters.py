@@ -179,3 +179,56 @@ def test_admins_hear_of_an_offer_once_beside_the_recruiters_who_still_work(
     }
     assert sorted(told) == [BOSS, KIM]
     assert "as an admin" in told[BOSS] and "as an admin" not in told[KIM]
+
+
+def test_an_unchanged_unassigned_application_comes_back_on_the_slower_rhythm(
+    db, smtp, post_event, run_jobs
+):
+    post_event(interview_event())
+    run_jobs()
+    create_user(BOSS, is_admin=True)
+    disable(SAM)
+
+    told_on = []
+    for day in range(9):
+        seen = len(smtp.recruiter_messages)
+        with clock.frozen_at(MORNING + timedelta(days=day)):
+            run_tick()
+            run_jobs()
+        new = smtp.recruiter_messages[seen:]
+        if any("Unassigned" in text_part(m) for m in new):
+            told_on.append(day)
+
+    # Told on the first morning, then again once [digest] repeat_unchanged_after_days
+    # (7 by default) have gone by.
+    assert told_on == [0, 7]
+
+
+def test_a_new_recruiter_going_missing_is_news_for_the_admins_again(
+    db, smtp, post_event, run_jobs
+):
+    post_event(interview_event())
+    run_jobs()
+    create_user(BOSS, is_admin=True)
+    disable(SAM)
+    with clock.frozen_at(MORNING):
+        run_tick()
+        run_jobs()
+    post_event(
+        interview_event(
+            **{
+                "data.application.recruiter": {"name": "Kim Lee", "email": KIM},
+                "data.interview.id": "i-2",
+            }
+        )
+    )
+    run_jobs()
+    disable(KIM)
+    seen = len(smtp.recruiter_messages)
+
+    with clock.frozen_at(MORNING + timedelta(days=1)):
+        run_tick()
+        run_jobs()
+
+    (digest,) = smtp.recruiter_messages[seen:]
+    assert f"recruiter {KIM} is disabled" in text_part(digest)
