@@ -57,11 +57,14 @@ def report_competing_offer(
 
     The same offer (employer and deadline) reported again within the policy's
     `alerts.repeat_window_hours` is no news: the open report is updated, and neither
-    the candidate nor the recruiter hears about it twice.
+    the candidate nor the recruiter hears about it twice. Reported on another of the
+    candidate's applications, it is recorded there too (each application shows its
+    offers), but everyone who needs to hear heard the first time: the alert went to
+    the recruiters of all the candidate's open applications.
     """
-    _lock(application)
+    _lock_candidate(application)
     repeated = _same_offer_reported_lately(application, employer, deadline)
-    if repeated is not None:
+    if repeated is not None and repeated.application_id == application.id:
         if note:
             repeated.note = note  # what the candidate said last is what counts
         db.session.commit()
@@ -73,7 +76,6 @@ def report_competing_offer(
         note=note or None,
     )
     db.session.add(offer)
-    alerts = alert_competing_offer(offer)
     who = f" from {employer}" if employer else ""
     add_to_timeline(
         application.id,
@@ -83,33 +85,49 @@ def report_competing_offer(
         f"deciding by {deadline.isoformat()}",
         CANDIDATE_ACTOR,
     )
+    if repeated is not None:
+        db.session.commit()
+        return OfferReport(offer, repeated=True)
+    alerts = alert_competing_offer(offer)
     _answer(application, OFFER_GUIDANCE, alerts)
     return OfferReport(offer, repeated=False)
 
 
-def _lock(application: Application) -> None:
-    """Hold the application's row: of two reports racing, the second sees the first."""
+def _lock_candidate(application: Application) -> None:
+    """Hold the candidate's row: of two reports racing, the second sees the first.
+
+    The candidate's, not the application's: the two may come from two applications.
+    """
     db.session.execute(
-        select(Application.id).where(Application.id == application.id).with_for_update()
+        select(Candidate.id)
+        .where(Candidate.id == application.candidate_id)
+        .with_for_update()
     )
 
 
 def _same_offer_reported_lately(
     application: Application, employer: str | None, deadline: date
 ) -> CompetingOffer | None:
-    """The offer with this employer and deadline reported within the window."""
+    """The candidate's offer with this employer and deadline, reported lately.
+
+    Within the window; on this application if there is one, else on another of theirs.
+    """
     window = timedelta(hours=firm_policy().alerts.repeat_window_hours)
     recent = db.session.scalars(
         select(CompetingOffer)
+        .join(CompetingOffer.application)
         .where(
-            CompetingOffer.application_id == application.id,
+            Application.candidate_id == application.candidate_id,
             CompetingOffer.offer_deadline == deadline,
             CompetingOffer.reported_at >= clock.now() - window,
         )
         .order_by(CompetingOffer.reported_at.desc())
     ).all()
     wanted = _employer_key(employer)
-    return next((o for o in recent if _employer_key(o.employer_name) == wanted), None)
+    same = [o for o in recent if _employer_key(o.employer_name) == wanted]
+    return next((o for o in same if o.application_id == application.id), None) or next(
+        iter(same), None
+    )
 
 
 def _employer_key(employer: str | None) -> str:

@@ -86,6 +86,41 @@ def test_recruiters_of_the_candidates_other_open_applications_hear_too(
     ]
 
 
+def test_the_same_offer_reported_on_a_second_application_is_told_once(
+    db, smtp, post_event, run_jobs
+):
+    post_event(interview_event())
+    post_event(
+        interview_event(
+            **{
+                "data.application.id": "a-other",
+                "data.interview.id": "i-other",
+                "data.application.employer.name": "Cedar Labs",
+                "data.application.recruiter": {
+                    "name": "Kim Lee",
+                    "email": "kim@staffing.example",
+                },
+            }
+        )
+    )
+    run_jobs()
+
+    with clock.frozen_at(DEC_2):
+        report_offer(db, post_event, run_jobs)
+        told = len(smtp.messages)
+        report_offer(db, post_event, run_jobs, application_id="a-other")
+
+    # Both recruiters heard, and the candidate had the guidance, the first time.
+    assert len(smtp.messages) == told
+    assert len(db.session.scalars(select(Alert)).all()) == 2
+    offers_on = sorted(
+        db.session.scalars(
+            select(Application.external_id).join(Application.competing_offers)
+        )
+    )
+    assert offers_on == ["a-5521", "a-other"]
+
+
 def test_an_alert_lost_with_redis_is_sent_by_the_next_tick(
     db, smtp, redis, post_event, run_jobs
 ):
