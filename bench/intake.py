@@ -11,8 +11,8 @@ INSERTs the raw body under the same unique key, commits and queues one RQ job; a
 `bench.intake_bare:app`, which answers 204. Each turn starts from an empty inbox.
 It prints each turn's rate, p99 and CPU per request, the median ratio within the
 rounds with its spread, and the statements each accepted webhook and each duplicate
-sends to PostgreSQL. Needs wrk, PostgreSQL (BENCH_DATABASE_URL) and Redis
-(BENCH_REDIS_URL, flushed). Not run in CI.
+sends to PostgreSQL. Needs wrk (Debian: `apt-get install wrk`), PostgreSQL
+(BENCH_DATABASE_URL) and Redis (BENCH_REDIS_URL, flushed). Not run in CI.
 """
 
 from __future__ import annotations
