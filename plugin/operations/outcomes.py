@@ -11,10 +11,11 @@ from __future__ import annotations
 import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, exists, select
 from sqlalchemy.orm import contains_eager
 
 from plugin.cadence.deadlines import check_in_threshold, effective_deadline
@@ -101,12 +102,50 @@ class _Case:
     employer_zone: tzinfo
 
 
-def etiquette_outcomes(user: User, recruiter_id: int | None = None) -> Outcomes:
-    """The outcomes over every application `user` may see (three queries)."""
+@dataclass(frozen=True)
+class Period:
+    """Interview days, in the reader's zone, from `since` to `until` inclusive.
+
+    Either end may be open; with both open, every application counts.
+    """
+
+    since: date | None = None
+    until: date | None = None
+
+    def interviewed_in(self, zone: tzinfo) -> Any:
+        """Applications with an interview that began within the period, or None."""
+        if self.since is None and self.until is None:
+            return None
+        began = []
+        if self.since is not None:
+            began.append(Interview.starts_at >= _midnight(self.since, zone))
+        if self.until is not None:
+            next_day = self.until + timedelta(days=1)
+            began.append(Interview.starts_at < _midnight(next_day, zone))
+        return exists().where(Interview.application_id == Application.id, *began)
+
+
+def _midnight(day: date, zone: tzinfo) -> datetime:
+    return datetime.combine(day, time(), tzinfo=zone)
+
+
+def etiquette_outcomes(
+    user: User,
+    recruiter_id: int | None = None,
+    period: Period | None = None,
+    zone: tzinfo = UTC,
+) -> Outcomes:
+    """The outcomes over every application `user` may see (three queries).
+
+    With a `period`, only applications interviewed within it, read in `zone`.
+    """
     policy = firm_policy()
     scope = visible_applications(user)
     if recruiter_id is not None:
         scope = scope.where(Application.recruiter_id == recruiter_id)
+    interviewed = (period or Period()).interviewed_in(zone)
+    if interviewed is not None:
+        scope = scope.where(interviewed)
     cases = _cases(scope, policy)
     steps = _coaching_steps(scope)
     return Outcomes(

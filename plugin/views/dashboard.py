@@ -79,7 +79,12 @@ from plugin.views.pictures import (
     strip_marks,
     when,
 )
-from plugin.views.queries import RecruiterQuery, SearchQuery, problems
+from plugin.views.queries import (
+    OutcomesQuery,
+    RecruiterQuery,
+    SearchQuery,
+    problems,
+)
 
 bp = Blueprint("dashboard", __name__)
 # Counts are always whole; a firm-wide bucket lists only its most pressing rows.
@@ -138,10 +143,12 @@ def applications() -> Page:
 def outcomes() -> Page:
     """The etiquette's outcomes: firm-wide for admins, their own for recruiters."""
     user = signed_in_user()
-    query = RecruiterQuery(request.args, user.is_admin)
+    query = OutcomesQuery(request.args, user.is_admin)
     if not query.validate():
         return _bad_query("dashboard/outcomes.html", query, user)
-    measured = etiquette_outcomes(user, query.recruiter.data)
+    measured = etiquette_outcomes(
+        user, query.recruiter.data, query.period(), _zone(user)
+    )
     return render_template(
         "dashboard/outcomes.html",
         outcomes=measured,

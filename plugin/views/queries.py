@@ -3,10 +3,12 @@ names the field, never a 500 and never silently ignored."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from werkzeug.datastructures import MultiDict
 from wtforms import (
+    DateField,
     Form,
     IntegerField,
     SelectChoice,
@@ -17,6 +19,7 @@ from wtforms import (
 from wtforms.validators import Length, NumberRange, Optional
 
 from plugin.operations.applications import STATES, Search
+from plugin.operations.outcomes import Period
 
 MAX_PAGE = 100_000
 STATE_NAMES = {
@@ -88,6 +91,38 @@ class SearchQuery(RecruiterQuery):
             recruiter_id=self.recruiter.data,
             page=self.page.data or 1,
         )
+
+
+def a_plausible_year(form: Any, field: Any) -> None:
+    """Dates the dashboard can mean: the years 2000 to 2100, as the API accepts."""
+    if field.data is not None and not 2000 <= field.data.year <= 2100:
+        raise ValidationError("Use a date in the years 2000 to 2100.")
+
+
+class OutcomesQuery(RecruiterQuery):
+    """`?recruiter=&since=&until=`: whose applications, interviewed when."""
+
+    since = DateField(
+        "Interviewed from",
+        validators=[Optional(), a_plausible_year],
+        format="%Y-%m-%d",
+    )
+    until = DateField(
+        "Interviewed until",
+        validators=[Optional(), a_plausible_year],
+        format="%Y-%m-%d",
+    )
+
+    def validate_until(self, field: Any) -> None:
+        """The range reads forwards."""
+        if field.data and self.since.data and field.data < self.since.data:
+            raise ValidationError("Use a date on or after the first one.")
+
+    def period(self) -> Period:
+        """The validated range of interview days (either end may be open)."""
+        since: date | None = self.since.data
+        until: date | None = self.until.data
+        return Period(since, until)
 
 
 def problems(form: Form) -> dict[str, list[str]]:

@@ -9,6 +9,8 @@ from datetime import UTC, datetime
 from xml.etree import ElementTree
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from plugin import clock
 from plugin.jobs.tick import run_tick
 from plugin.views.pictures import StripMark, draw_strip
@@ -144,3 +146,41 @@ def test_an_interview_still_ahead_is_drawn_hollow(
 
     description = svgs(page)[0].find(f"{SVG}desc").text
     assert description.startswith("Interview, scheduled, Tue 01 Dec 16:00 EST")
+
+
+def test_the_outcomes_narrow_to_the_applications_interviewed_in_a_period(
+    db, client, smtp, post_event, run_jobs
+):
+    post_event(interview_event())  # Dana, interviewed on 1 December 2026
+    run_jobs()
+    with clock.frozen_at(datetime(2026, 12, 1, 22, tzinfo=UTC)):
+        run_tick()
+        run_jobs()
+    sign_in(client, smtp, BOSS, admin=True, run_jobs=run_jobs)
+
+    during = client.get("/dashboard/outcomes?since=2026-11-30&until=2026-12-01").text
+    after = client.get("/dashboard/outcomes?since=2026-12-02").text
+
+    assert "interviewed from 30 November 2026 to 01 December 2026" in during
+    assert "100% (1 of 1)" in during
+    assert "interviewed on or after 02 December 2026" in after
+    assert "100% (1 of 1)" not in after
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("since=2026-13-01", "since"),
+        ("until=1999-12-31", "until"),
+        ("since=2026-12-02&until=2026-12-01", "until"),
+    ],
+)
+def test_a_bad_period_is_a_400_naming_the_field(
+    db, client, smtp, run_jobs, query, field
+):
+    sign_in(client, smtp, SAM, run_jobs=run_jobs)
+
+    answer = client.get(f"/dashboard/outcomes?{query}")
+
+    assert answer.status_code == 400
+    assert f"<strong>{field}</strong>" in answer.text
