@@ -196,9 +196,17 @@ def test_a_claim_made_while_waiting_for_the_lock_is_seen_before_any_write(
 
 
 def test_a_worker_app_without_pages_sends_the_same_links(
-    db, smtp, queued_email, settings, redis
+    db, smtp, queued_email, settings, redis, monkeypatch
 ):
     # `followup worker` builds its app without blueprints; its links must not change.
+    # Links carry the second they were signed: hold it, so that only the routes and
+    # the signing can make two links differ.
+    from plugin.mail import links as signed_links
+
+    signed_at = int(DUE.timestamp()) - 86_400
+    monkeypatch.setattr(
+        signed_links._ClockedSigner, "get_timestamp", lambda _: signed_at
+    )
     with clock.frozen_at(DUE):
         application_id = email_row(db, queued_email).application_id
         links = [plan_url(application_id), unsubscribe_url(application_id)]
