@@ -143,18 +143,23 @@ def run_jobs_command(from_fd: int) -> None:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     jobs = start_background_jobs(app)
     stop = threading.Event()
-    interval = app.config["TICK_INTERVAL"]
-    if interval:
-        threading.Thread(
-            target=tick_forever, args=(app, interval, stop), daemon=True, name="tick"
-        ).start()
-    start_polling(app, stop)
+    tick_and_poll(app, stop)
     try:
         read_jobs(from_fd, jobs)
     finally:
         stop.set()
         if not jobs.stop(timeout=DRAIN_SECONDS):
             log.warning("jobs still queued at exit; the next tick queues them again")
+
+
+def tick_and_poll(app: Flask, stop: threading.Event) -> None:
+    """On threads until `stop` is set: tick every TICK_INTERVAL s, poll the sources."""
+    interval = app.config["TICK_INTERVAL"]
+    if interval:
+        threading.Thread(
+            target=tick_forever, args=(app, interval, stop), daemon=True, name="tick"
+        ).start()
+    start_polling(app, stop)
 
 
 def tick_forever(app: Flask, interval: int, stop: threading.Event) -> None:

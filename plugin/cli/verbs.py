@@ -15,7 +15,7 @@ from flask.cli import with_appcontext
 
 from plugin import clock
 from plugin.cli.apps import with_jobs_app
-from plugin.cli.jobs_process import start_jobs_process, tick_forever
+from plugin.cli.jobs_process import start_jobs_process, tick_and_poll
 from plugin.cli.sources import start_polling
 from plugin.cli.worker import MAX_WAIT_SECONDS, run_worker
 from plugin.extensions import db
@@ -99,12 +99,7 @@ def _start_background(app: Flask) -> Callable[[], None]:
     if not app.config["REDIS_URL"]:
         return start_jobs_process(app).stop
     stop = threading.Event()
-    interval = app.config["TICK_INTERVAL"]
-    if interval:
-        threading.Thread(
-            target=tick_forever, args=(app, interval, stop), daemon=True, name="tick"
-        ).start()
-    start_polling(app, stop)
+    tick_and_poll(app, stop)
     return stop.set
 
 
