@@ -34,6 +34,25 @@ def report_offer(db, post_event, run_jobs, application_id="a-5521"):
     run_jobs()
 
 
+def dana_also_at_cedar_labs_with_kim(post_event, run_jobs) -> None:
+    """The example application (Sam's), and a second one of Dana's, Kim's."""
+    post_event(interview_event())
+    post_event(
+        interview_event(
+            **{
+                "data.application.id": "a-other",
+                "data.interview.id": "i-other",
+                "data.application.employer.name": "Cedar Labs",
+                "data.application.recruiter": {
+                    "name": "Kim Lee",
+                    "email": "kim@staffing.example",
+                },
+            }
+        )
+    )
+    run_jobs()
+
+
 def test_alert_arrives_within_seconds_of_the_report(db, smtp, post_event, run_jobs):
     post_event(interview_event())
     run_jobs()
@@ -60,21 +79,7 @@ def test_alert_arrives_within_seconds_of_the_report(db, smtp, post_event, run_jo
 def test_recruiters_of_the_candidates_other_open_applications_hear_too(
     db, smtp, post_event, run_jobs
 ):
-    post_event(interview_event())
-    post_event(
-        interview_event(
-            **{
-                "data.application.id": "a-other",
-                "data.interview.id": "i-other",
-                "data.application.employer.name": "Cedar Labs",
-                "data.application.recruiter": {
-                    "name": "Kim Lee",
-                    "email": "kim@staffing.example",
-                },
-            }
-        )
-    )
-    run_jobs()
+    dana_also_at_cedar_labs_with_kim(post_event, run_jobs)
 
     with clock.frozen_at(DEC_2):
         report_offer(db, post_event, run_jobs)
@@ -89,21 +94,7 @@ def test_recruiters_of_the_candidates_other_open_applications_hear_too(
 def test_the_same_offer_reported_on_a_second_application_is_told_once(
     db, smtp, post_event, run_jobs
 ):
-    post_event(interview_event())
-    post_event(
-        interview_event(
-            **{
-                "data.application.id": "a-other",
-                "data.interview.id": "i-other",
-                "data.application.employer.name": "Cedar Labs",
-                "data.application.recruiter": {
-                    "name": "Kim Lee",
-                    "email": "kim@staffing.example",
-                },
-            }
-        )
-    )
-    run_jobs()
+    dana_also_at_cedar_labs_with_kim(post_event, run_jobs)
 
     with clock.frozen_at(DEC_2):
         report_offer(db, post_event, run_jobs)

@@ -42,6 +42,22 @@ def dana_with_a_second_application_for_kim(post_event, run_jobs) -> None:
     run_jobs()
 
 
+def sams_application_left_to_the_boss(post_event, run_jobs) -> None:
+    """Dana's application, whose recruiter Sam is disabled, with Boss an admin."""
+    post_event(interview_event())
+    run_jobs()
+    create_user(BOSS, is_admin=True)
+    disable(SAM)
+
+
+def report_an_offer(db, run_jobs) -> None:
+    """Dana reports Birch & Co's offer on the example application, due in 5 days."""
+    actions.report_competing_offer(
+        the_application(db), "Birch & Co", DEC_2.date() + timedelta(days=5), None
+    )
+    run_jobs()
+
+
 def the_application(db, external_id: str = "a-5521") -> Application:
     return db.session.scalars(
         select(Application).filter_by(external_id=external_id)
@@ -55,10 +71,7 @@ def test_a_disabled_recruiter_gets_no_offer_alert_but_the_others_do(
     disable(SAM)
 
     with clock.frozen_at(DEC_2):
-        actions.report_competing_offer(
-            the_application(db), "Birch & Co", DEC_2.date() + timedelta(days=5), None
-        )
-        run_jobs()
+        report_an_offer(db, run_jobs)
 
     assert [m["To"].addresses[0].addr_spec for m in smtp.recruiter_messages] == [KIM]
     recruiters = db.session.scalars(select(Alert.recruiter_id)).all()
@@ -96,10 +109,7 @@ def test_an_alert_waiting_when_the_recruiter_is_disabled_is_not_sent(
 def test_no_digest_for_a_disabled_recruiter_and_the_admin_gets_the_work(
     db, smtp, post_event, run_jobs
 ):
-    post_event(interview_event())
-    run_jobs()
-    create_user(BOSS, is_admin=True)
-    disable(SAM)
+    sams_application_left_to_the_boss(post_event, run_jobs)
 
     with clock.frozen_at(MORNING):
         run_tick()
@@ -151,10 +161,7 @@ def test_an_offer_on_a_disabled_recruiters_application_reaches_the_admins_at_onc
     disable(SAM)
 
     with clock.frozen_at(DEC_2):
-        actions.report_competing_offer(
-            the_application(db), "Birch & Co", DEC_2.date() + timedelta(days=5), None
-        )
-        run_jobs()
+        report_an_offer(db, run_jobs)
 
     (alert,) = smtp.recruiter_messages
     assert alert["To"].addresses[0].addr_spec == BOSS
@@ -169,10 +176,7 @@ def test_admins_hear_of_an_offer_once_beside_the_recruiters_who_still_work(
     disable(SAM)
 
     with clock.frozen_at(DEC_2):
-        actions.report_competing_offer(
-            the_application(db), "Birch & Co", DEC_2.date() + timedelta(days=5), None
-        )
-        run_jobs()
+        report_an_offer(db, run_jobs)
 
     told = {
         m["To"].addresses[0].addr_spec: text_part(m) for m in smtp.recruiter_messages
@@ -184,10 +188,7 @@ def test_admins_hear_of_an_offer_once_beside_the_recruiters_who_still_work(
 def test_an_unchanged_unassigned_application_comes_back_on_the_slower_rhythm(
     db, smtp, post_event, run_jobs
 ):
-    post_event(interview_event())
-    run_jobs()
-    create_user(BOSS, is_admin=True)
-    disable(SAM)
+    sams_application_left_to_the_boss(post_event, run_jobs)
 
     told_on = []
     for day in range(9):
@@ -207,10 +208,7 @@ def test_an_unchanged_unassigned_application_comes_back_on_the_slower_rhythm(
 def test_a_new_recruiter_going_missing_is_news_for_the_admins_again(
     db, smtp, post_event, run_jobs
 ):
-    post_event(interview_event())
-    run_jobs()
-    create_user(BOSS, is_admin=True)
-    disable(SAM)
+    sams_application_left_to_the_boss(post_event, run_jobs)
     with clock.frozen_at(MORNING):
         run_tick()
         run_jobs()
