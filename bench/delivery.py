@@ -42,7 +42,7 @@ from plugin.models import (
     Touchpoint,
     TouchpointStatus,
 )
-from tests.support.events import DELETE, interview_event
+from tests.support.events import DELETE, numbered_event
 from tests.support.ports import free_port
 
 from .common import bench_settings, create_database, database_url, rebuild_schema
@@ -99,15 +99,7 @@ def _due_emails(count: int) -> list[int]:
     """Process `count` events, then claim their thank-yous: pending outbox rows."""
     rebuild_schema()
     for number in range(count):
-        event = interview_event(
-            **{
-                "data.candidate.id": f"c-{number}",
-                "data.candidate.email": f"candidate{number}@example.org",
-                "data.application.id": f"a-{number}",
-                "data.interview.id": f"i-{number}",
-                "data.application.recruiter": DELETE,
-            }
-        )
+        event = numbered_event(number, **{"data.application.recruiter": DELETE})
         row = InboxEvent(
             source="standard",
             delivery_id=f"bench-{number}",

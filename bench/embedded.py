@@ -25,7 +25,7 @@ import threading
 import time
 from pathlib import Path
 
-from tests.support.events import interview_event
+from tests.support.events import numbered_event
 from tests.support.ports import free_port
 from tests.support.signing import WEBHOOK_SECRET, sign_headers
 
@@ -143,13 +143,7 @@ def _drain(server: Server) -> float:
 
 
 def _signed(number: int) -> tuple[bytes, dict[str, str]]:
-    event = interview_event(
-        **{
-            "data.candidate.id": f"c-{number}",
-            "data.application.id": f"a-{number}",
-            "data.interview.id": f"i-{number}",
-        }
-    )
+    event = numbered_event(number)
     raw = json.dumps(event).encode()
     return raw, {**sign_headers(raw), "Content-Type": "application/json"}
 

@@ -32,7 +32,7 @@ import redis
 
 from plugin import create_app
 from plugin.extensions import db
-from tests.support.events import DELETE, interview_event
+from tests.support.events import DELETE, numbered_event
 from tests.support.ports import free_port
 from tests.support.signing import WEBHOOK_SECRET, sign_headers
 
@@ -182,15 +182,7 @@ def _wait(url: str, table: str, condition: str, count: int) -> int:
 
 
 def _event(number: int) -> dict:
-    return interview_event(
-        **{
-            "data.candidate.id": f"c-{number}",
-            "data.candidate.email": f"candidate{number}@example.org",
-            "data.application.id": f"a-{number}",
-            "data.interview.id": f"i-{number}",
-            "data.application.recruiter": DELETE,
-        }
-    )
+    return numbered_event(number, **{"data.application.recruiter": DELETE})
 
 
 if __name__ == "__main__":

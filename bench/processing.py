@@ -39,7 +39,7 @@ from plugin.extensions.queues import (
     use_redis,
 )
 from plugin.models import InboxEvent, InboxStatus
-from tests.support.events import interview_event
+from tests.support.events import numbered_event
 
 from .common import bench_settings, create_database, database_url, redis_url
 from .pairs import interleave
@@ -97,7 +97,7 @@ def _our_rate(app, connection, settings, simple: bool, args) -> float:
             source="standard",
             delivery_id=f"bench-{number}",
             event_type="interview.scheduled",
-            raw_body=json.dumps(_event(number)).encode(),
+            raw_body=json.dumps(numbered_event(number)).encode(),
         )
         for number in range(args.events)
     ]
@@ -163,17 +163,6 @@ def _empty(connection) -> None:
         db.session.execute(table.delete())
     db.session.execute(text(f"TRUNCATE {FLOOR_TABLE}"))
     db.session.commit()
-
-
-def _event(number: int) -> dict:
-    return interview_event(
-        **{
-            "data.candidate.id": f"c-{number}",
-            "data.candidate.email": f"candidate{number}@example.org",
-            "data.application.id": f"a-{number}",
-            "data.interview.id": f"i-{number}",
-        }
-    )
 
 
 def _arguments() -> argparse.Namespace:

@@ -67,3 +67,16 @@ def interview_event(**changes: Any) -> dict[str, Any]:
         else:
             target[leaf] = value
     return event
+
+
+def numbered_event(number: int, **changes: Any) -> dict[str, Any]:
+    """The example for candidate `number`: their own ids and address, for loads."""
+    return interview_event(
+        **{
+            "data.candidate.id": f"c-{number}",
+            "data.candidate.email": f"candidate{number}@example.org",
+            "data.application.id": f"a-{number}",
+            "data.interview.id": f"i-{number}",
+            **changes,
+        }
+    )
