@@ -13,7 +13,7 @@ from typing import Any
 
 from babel import Locale
 from babel.dates import format_date
-from flask import g, render_template, request
+from flask import g, has_request_context, render_template, request
 from flask_babel import get_locale, gettext, refresh
 
 from plugin.config import firm_policy
@@ -21,6 +21,8 @@ from plugin.config.policy import LANGUAGES
 from plugin.models import Candidate
 
 _ENGLISH = Locale("en")
+# The blueprints of the pages a candidate opens from an email's link.
+CANDIDATE_PAGES = ("plan", "unsubscribe")
 
 
 def language_of(candidate: Candidate | None) -> str:
@@ -36,22 +38,21 @@ def speak_to(candidate: Candidate) -> None:
     refresh()  # a string translated earlier in the request must not fix the locale
 
 
-def speak_to_browser() -> None:
-    """A candidate's page refused before the link was read: the browser's language.
-
-    The refusal must not read the database, so the candidate's own locale is not
-    known; the Accept-Language header is the next best guess.
-    """
-    if g.get("candidate_language"):
-        return
-    g.candidate_language = request.accept_languages.best_match(LANGUAGES)
-    refresh()
-
-
 def selected_language() -> str:
-    """Flask-Babel's locale selector: the candidate's, else the firm's."""
+    """Flask-Babel's locale selector: the candidate's, else the firm's.
+
+    On a candidate's page whose link was not read (refused by a rate limit, or
+    expired), the candidate is not known: the browser's language, if we ship it,
+    is the next best guess.
+    """
     chosen: str | None = g.get("candidate_language")
-    return chosen or firm_policy().firm.language
+    if chosen:
+        return chosen
+    if has_request_context() and request.blueprint in CANDIDATE_PAGES:
+        browser: str | None = request.accept_languages.best_match(LANGUAGES)
+        if browser:
+            return browser
+    return firm_policy().firm.language
 
 
 def current_language() -> str:

@@ -20,7 +20,7 @@ from flask_babel import gettext
 from werkzeug.wrappers import Response as BaseResponse
 
 from plugin.extensions import db
-from plugin.mail.language import speak_to, speak_to_browser
+from plugin.mail.language import speak_to
 from plugin.mail.links import PLAN_PAGE, BadLink, read_token
 from plugin.models import Application, User
 
@@ -28,8 +28,6 @@ Page = tuple[str, int] | BaseResponse
 
 # People read these pages in a browser; everything else is spoken to in JSON.
 PAGE_PREFIXES = ("/dashboard", "/login", "/logout", "/plan/", "/unsubscribe/")
-# Pages a candidate opens from an email's link.
-CANDIDATE_PREFIXES = ("/plan/", "/unsubscribe/")
 View = TypeVar("View", bound=Callable[..., Any])
 
 
@@ -46,8 +44,6 @@ def error_response(
 def too_many_requests(retry_after: int) -> tuple[Response, int]:
     """A 429 that says when to come back: a page for people, JSON for programs."""
     if request.path.startswith(PAGE_PREFIXES):
-        if request.path.startswith(CANDIDATE_PREFIXES):
-            speak_to_browser()
         page = render_template(
             "error.html",
             status=429,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from plugin import clock
@@ -17,6 +18,21 @@ def test_tampered_link_is_a_friendly_404(client):
 
     assert response.status_code == 404
     assert "This link doesn't work" in page_text(response)
+
+
+@pytest.mark.parametrize(
+    ("accept_language", "expected"),
+    [("es-MX,es;q=0.9", "Este enlace no funciona"), ("de", "This link doesn't work")],
+)
+def test_a_link_we_cannot_read_speaks_the_browsers_language(
+    client, accept_language, expected
+):
+    # No candidate to ask: the browser's language, when we ship it.
+    answer = client.get(
+        "/plan/not-a-real-token", headers={"Accept-Language": accept_language}
+    )
+
+    assert expected in page_text(answer)
 
 
 def test_expired_link_is_a_friendly_410(app, db, client, smtp, post_event, run_jobs):
