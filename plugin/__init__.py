@@ -122,6 +122,7 @@ def register_blueprints(app: Flask) -> None:
         errors,
         health,
         home,
+        intake,
         metrics,
         openapi,
         plan,
@@ -149,6 +150,7 @@ def register_blueprints(app: Flask) -> None:
     openapi.register(app, api.bp)
     errors.register(app)
     security.register(app)
+    intake.install(app)
 
 
 def register_commands(app: Flask) -> None:

@@ -17,7 +17,7 @@ import time
 from collections.abc import Callable
 
 from blinker import Namespace
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request
 from flask_limiter import Limiter, RequestLimit
 from limits import RateLimitItem, parse_many
 from limits.storage import MemoryStorage
@@ -106,7 +106,8 @@ def refusal_of(name: str) -> Callable[[RequestLimit], None]:
 
 def report_refusal(name: str) -> None:
     """Log and announce one refused request (names only, no personal data)."""
-    log.info("rate_limited limit=%s path=%s", name, request.url_rule or "-")
+    route = request.url_rule if has_request_context() else None
+    log.info("rate_limited limit=%s path=%s", name, route or "-")
     rate_limited.send(current_app._get_current_object(), limit=name)  # type: ignore[attr-defined]
 
 

@@ -34,11 +34,18 @@ View = TypeVar("View", bound=Callable[..., Any])
 def error_response(
     status: int, code: str, message: str, fields: dict[str, list[str]] | None = None
 ) -> tuple[Response, int]:
-    """The one shape of every error body: code, message and the fields at fault."""
+    """The one shape of every error answer: code, message and the fields at fault."""
+    return jsonify(error_body(code, message, fields)), status
+
+
+def error_body(
+    code: str, message: str, fields: dict[str, list[str]] | None = None
+) -> dict[str, Any]:
+    """The body of an error answer (`error_response` for a view's)."""
     body: dict[str, Any] = {"error": code, "message": message}
     if fields:
         body["fields"] = fields
-    return jsonify(body), status
+    return body
 
 
 def too_many_requests(retry_after: int) -> tuple[Response, int]:

@@ -32,16 +32,27 @@ def register(app: Flask) -> None:
 
 def add_security_headers(response: Response) -> Response:
     """Set CSP, referrer, sniffing, caching and HSTS headers."""
-    headers = response.headers
-    headers.setdefault("Content-Security-Policy", content_security_policy())
-    # Links carry tokens: a page must never hand its URL to another site.
-    headers.setdefault("Referrer-Policy", "no-referrer")
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    if request.path.startswith(PRIVATE_PREFIXES):
-        headers["Cache-Control"] = "no-store"
-    if current_app.config["BASE_URL"].startswith("https://"):
-        headers.setdefault("Strict-Transport-Security", HSTS)
+    for name, value in security_headers(request.path):
+        if name == "Cache-Control":
+            response.headers[name] = value
+        else:
+            response.headers.setdefault(name, value)
     return response
+
+
+def security_headers(path: str) -> list[tuple[str, str]]:
+    """The security headers of an answer to `path` (needs an app context)."""
+    headers = [
+        ("Content-Security-Policy", content_security_policy()),
+        # Links carry tokens: a page must never hand its URL to another site.
+        ("Referrer-Policy", "no-referrer"),
+        ("X-Content-Type-Options", "nosniff"),
+    ]
+    if path.startswith(PRIVATE_PREFIXES):
+        headers.append(("Cache-Control", "no-store"))
+    if current_app.config["BASE_URL"].startswith("https://"):
+        headers.append(("Strict-Transport-Security", HSTS))
+    return headers
 
 
 def content_security_policy() -> str:

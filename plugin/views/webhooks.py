@@ -1,12 +1,16 @@
 """`POST /webhooks/<source>`: verify, validate, store, queue, answer fast.
 
-The request does no network I/O but the database and the queue.
+The request does no network I/O but the database and the queue. `accept` does the
+work from the headers and the raw body alone, without Flask's request: the intake
+(`plugin/views/intake.py`) serves a known source's deliveries with it ahead of
+Flask, and the route below serves the rest (an unknown source's 404, a GET's 405).
 """
 
 from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +18,7 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from sqlalchemy import select
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.wsgi import LimitedStream, get_content_length
 
 from plugin import clock
 from plugin.extensions import db
@@ -22,7 +27,7 @@ from plugin.extensions.metrics import count_webhook
 from plugin.extensions.queues import EVENTS_QUEUE, PROCESS_INBOX_EVENT, enqueue
 from plugin.models import InboxEvent, store_once
 from plugin.operations.preview import preview_event
-from plugin.views.common import error_response, too_many_requests
+from plugin.views.common import error_body, error_response, too_many_requests
 from webhooks import (
     Delivery,
     IgnoredEvent,
@@ -37,6 +42,20 @@ from webhooks.fields import text_problem
 log = logging.getLogger(__name__)
 
 bp = Blueprint("webhooks", __name__)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What a delivery gets back: a status, a JSON body and any extra headers."""
+
+    status: int
+    body: dict[str, Any]
+    headers: tuple[tuple[str, str], ...] = ()
+
+    def response(self) -> tuple[Response, int]:
+        response = jsonify(self.body)
+        response.headers.extend(self.headers)
+        return response, self.status
 
 
 @dataclass(frozen=True)
@@ -57,43 +76,70 @@ class Refused(Exception):
         self, status: int, code: str, message: str, fields: dict[str, list[str]]
     ):
         super().__init__(message)
-        self.answer = error_response(status, code, message, fields)
+        self.answer = Answer(status, error_body(code, message, fields))
 
 
 @bp.post("/webhooks/<source_name>")
 def receive(source_name: str) -> tuple[Response, int]:
-    """Take one delivery from an ATS source: store it, queue it, answer fast."""
+    """Take one delivery from an ATS source: store it, queue it, answer fast.
+
+    In the app, the intake answers a known source's deliveries with the same
+    `accept` before Flask sees them; what reaches this route names no source.
+    """
+    source = push_source(source_name)
+    if source is None:
+        return unknown_source(source_name).answer.response()
+    return accept(source, _request_headers(), _read_body()).response()
+
+
+def accept(source: WebhookSource, headers: Mapping[str, str], body: bytes) -> Answer:
+    """Check one delivery (`headers` by lower-case name), store it once, queue it.
+
+    Needs an app context, not a request.
+    """
     try:
-        checked = _check_delivery(source_name)
+        checked = _check_delivery(source, headers, body)
     except Refused as refused:
         return refused.answer
     immediate = checked.source.answer_now(checked.payload)
     if immediate is not None:
         # A setup probe: answered at once, stored nowhere.
-        return jsonify(immediate), 200
+        return Answer(200, immediate)
     wait = _over_allowance(checked)
     if wait is not None:
-        return too_many_requests(wait)
+        message = f"Too many requests; try again in {wait} seconds."
+        return Answer(
+            429, error_body("rate_limited", message), (("Retry-After", str(wait)),)
+        )
     return _store_and_queue(checked)
 
 
+def count_answer(source_name: str, status: int) -> None:
+    """Count one delivery's answer by source; unknown names share one label."""
+    # Any path is a source name to a sender: keep the label set bounded.
+    count_webhook(source_name if push_source(source_name) else "unknown", status)
+
+
 @bp.after_request
-def count_answer(response: Response) -> Response:
-    """Count each delivery's answer by source; unknown names share one label."""
+def count_route_answer(response: Response) -> Response:
+    """Count the answers of deliveries that reached the route (unknown sources)."""
     if request.endpoint == "webhooks.receive":
-        name = (request.view_args or {}).get("source_name", "")
-        # Any path is a source name to a sender: keep the label set bounded.
-        count_webhook(name if push_source(name) else "unknown", response.status_code)
+        count_answer(
+            (request.view_args or {}).get("source_name", ""), response.status_code
+        )
     return response
 
 
 @bp.post("/webhooks/<source_name>/preview")
 def preview(source_name: str) -> tuple[Response, int]:
     """Answer with the plan this delivery would make; store and send nothing."""
+    source = push_source(source_name)
     try:
-        checked = _check_delivery(source_name)
+        if source is None:
+            raise unknown_source(source_name)
+        checked = _check_delivery(source, _request_headers(), _read_body())
     except Refused as refused:
-        return refused.answer
+        return refused.answer.response()
     wait = _over_allowance(checked)
     if wait is not None:
         return too_many_requests(wait)
@@ -122,26 +168,25 @@ def _over_allowance(checked: CheckedDelivery) -> int | None:
     return take("webhooks_per_source", limit, checked.source.name)
 
 
-def _check_delivery(source_name: str) -> CheckedDelivery:
-    """Verify the signature on the raw bytes, then parse and validate (no I/O)."""
-    source = push_source(source_name)
-    if source is None:
-        raise Refused(
-            404,
-            "unknown_source",
-            f"No source called {source_name!r}.",
-            {"source": ["Unknown webhook source."]},
-        )
-    delivery = Delivery(
-        headers={name.lower(): value for name, value in request.headers.items()},
-        body=_read_body(),
-        received_at=clock.now(),
+def unknown_source(source_name: str) -> Refused:
+    return Refused(
+        404,
+        "unknown_source",
+        f"No source called {source_name!r}.",
+        {"source": ["Unknown webhook source."]},
     )
+
+
+def _check_delivery(
+    source: WebhookSource, headers: Mapping[str, str], body: bytes
+) -> CheckedDelivery:
+    """Verify the signature on the raw bytes, then parse and validate (no I/O)."""
+    delivery = Delivery(headers=headers, body=body, received_at=clock.now())
     try:
         source.verify(delivery, current_app.config[source.secrets_setting])
         delivery_id = source.delivery_id(delivery)
     except SignatureError as exc:
-        log.info("webhook %s refused: %s", source_name, exc)
+        log.info("webhook %s refused: %s", source.name, exc)
         raise Refused(
             401, "invalid_signature", str(exc), {"webhook-signature": [str(exc)]}
         ) from exc
@@ -163,18 +208,36 @@ def _check_delivery(source_name: str) -> CheckedDelivery:
     return CheckedDelivery(source, delivery_id, event_type, payload, delivery.body)
 
 
+def _request_headers() -> dict[str, str]:
+    return {name.lower(): value for name, value in request.headers.items()}
+
+
 def _read_body() -> bytes:
-    """The exact bytes received; a body over the limit is 413, chunked ones too."""
-    body = request.get_data(cache=False)
-    limit = request.max_content_length
-    # Without a Content-Length, werkzeug stops reading at the limit and hands back
-    # the bytes read so far; a byte left in the stream means the body was longer.
-    if (
-        limit is not None
-        and request.content_length is None
-        and len(body) >= limit
-        and request.input_stream.read(1)
-    ):
+    return read_body(request.environ, request.max_content_length)
+
+
+def read_body(environ: dict[str, Any], limit: int | None) -> bytes:
+    """The exact bytes received; a body over `limit` is 413, chunked ones too.
+
+    Raises RequestEntityTooLarge, or ClientDisconnected (a 400) when the sender
+    stopped before the Content-Length it announced.
+    """
+    stream = environ["wsgi.input"]
+    length = get_content_length(environ)
+    if length is not None:
+        if limit is not None and length > limit:
+            raise RequestEntityTooLarge()
+        return LimitedStream(stream, length).read()
+    if "wsgi.input_terminated" not in environ:
+        # No length and a server that does not end the stream: nothing is safe to
+        # read (werkzeug's answer too).
+        return b""
+    # Chunked: the server ends the stream. Read to the limit; a byte left over
+    # means the body was longer.
+    if limit is None:
+        return bytes(stream.read())
+    body = bytes(stream.read(limit))
+    if len(body) >= limit and stream.read(1):
         raise RequestEntityTooLarge()
     return body
 
@@ -200,7 +263,7 @@ def _parse_json(body: bytes) -> Any:
         ) from exc
 
 
-def _store_and_queue(checked: CheckedDelivery) -> tuple[Response, int]:
+def _store_and_queue(checked: CheckedDelivery) -> Answer:
     """Store the delivery once per (source, delivery id), then queue its processing.
 
     An accepted delivery costs one round trip to the database (an INSERT that
@@ -211,17 +274,18 @@ def _store_and_queue(checked: CheckedDelivery) -> tuple[Response, int]:
         event_id = _insert_once(checked)
     except SQLAlchemyError as exc:
         log.error("webhook %s could not be stored: %s", source.name, type(exc).__name__)
-        return error_response(
-            503, "storage_unavailable", "The event could not be stored; please retry."
-        )
+        message = "The event could not be stored; please retry."
+        return Answer(503, error_body("storage_unavailable", message))
     if event_id is None:
         # A retry of a delivery already stored (or racing its first attempt, which
         # the unique key made wait for): answered 200, stored once.
-        return jsonify(status="duplicate", id=_known_delivery(source, delivery_id)), 200
+        return Answer(
+            200, {"status": "duplicate", "id": _known_delivery(source, delivery_id)}
+        )
     enqueue(
         EVENTS_QUEUE, PROCESS_INBOX_EVENT, event_id, job_id=f"inbox-event-{event_id}"
     )
-    return jsonify(status="accepted", id=event_id), source.accepted_status
+    return Answer(source.accepted_status, {"status": "accepted", "id": event_id})
 
 
 def _insert_once(checked: CheckedDelivery) -> int | None:
