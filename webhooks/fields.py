@@ -105,7 +105,7 @@ def iana_zone_names() -> frozenset[str]:
 
 # BCP 47 (RFC 5646) language tags in the common shape: language, then optional
 # script, region and variants ("es", "en-US", "zh-Hant-TW", "de-CH-1996").
-_LANGUAGE_TAG = re.compile(
+LANGUAGE_TAG = re.compile(
     r"[A-Za-z]{2,3}"
     r"(-[A-Za-z]{4})?"
     r"(-(?:[A-Za-z]{2}|[0-9]{3}))?"
@@ -121,7 +121,7 @@ class LanguageTag(fields.String):
         self, value: Any, attr: str | None, data: Any, **kwargs: Any
     ) -> str:
         tag = str(super()._deserialize(value, attr, data, **kwargs))
-        if len(tag) > LANGUAGE_TAG_MAX or not _LANGUAGE_TAG.fullmatch(tag):
+        if len(tag) > LANGUAGE_TAG_MAX or not LANGUAGE_TAG.fullmatch(tag):
             raise ValidationError('Not a BCP 47 language tag such as "es" or "en-US".')
         return tag
 

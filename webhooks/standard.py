@@ -16,6 +16,7 @@ from marshmallow import ValidationError
 
 from webhooks import Delivery, PayloadError, SignatureError, WebhookSource, register
 from webhooks.fields import flatten_errors
+from webhooks.quick import surely_valid
 from webhooks.schema import EventSchema
 
 TOLERANCE_SECONDS = 5 * 60
@@ -55,8 +56,12 @@ class StandardWebhooks(WebhookSource):
         return _signature_headers(delivery.headers)[0]
 
     def validate(self, payload: Any) -> str:
-        """Validate against the canonical schema and return the event type."""
-        return str(self._load(payload)["type"])
+        """Validate against the canonical schema and return the event type.
+
+        The common event passes the quick check; the schema reads the rest, and
+        names the fields at fault.
+        """
+        return surely_valid(payload) or str(self._load(payload)["type"])
 
     def normalise(
         self, payload: Any, settings: Mapping[str, Any] | None = None
