@@ -202,3 +202,60 @@ def test_a_live_connection_with_a_message_waiting_is_kept(app, db):
         connection.commit()
 
     assert same == pid  # pinged, found alive, kept
+
+
+@pytest.fixture
+def one_pooled_connection(db: Any) -> Any:
+    """The app's pool emptied, so the next webhook opens its only connection."""
+    db.session.remove()
+    db.engine.dispose()
+    return db
+
+
+@pytest.mark.postgres_only
+@on_postgres
+def test_the_direct_insert_hands_its_connection_back_as_it_found_it(
+    one_pooled_connection, post_event
+):
+    db = one_pooled_connection
+    assert post_event(interview_event()).status_code == 202
+
+    pooled = db.engine.raw_connection()
+    try:
+        assert db.engine.pool.checkedout() == 1
+        assert pooled.driver_connection.autocommit is False
+        assert (
+            pooled.driver_connection.info.transaction_status == TransactionStatus.IDLE
+        )
+    finally:
+        pooled.close()
+
+
+@pytest.mark.postgres_only
+@on_postgres
+def test_a_database_error_on_the_direct_insert_is_503_and_the_next_one_stores(
+    one_pooled_connection, post_event
+):
+    db = one_pooled_connection
+    outside = create_engine(db.engine.url, poolclass=NullPool)
+    with outside.begin() as admin:
+        admin.exec_driver_sql(
+            "CREATE FUNCTION refuse_inbox() RETURNS trigger LANGUAGE plpgsql AS "
+            "$$ BEGIN RAISE EXCEPTION 'inbox refused'; END $$"
+        )
+        admin.exec_driver_sql(
+            "CREATE TRIGGER refuse_inbox BEFORE INSERT ON inbox_events "
+            "FOR EACH ROW EXECUTE FUNCTION refuse_inbox()"
+        )
+    try:
+        refused = post_event(interview_event())
+    finally:
+        with outside.begin() as admin:
+            admin.exec_driver_sql("DROP TRIGGER refuse_inbox ON inbox_events")
+            admin.exec_driver_sql("DROP FUNCTION refuse_inbox()")
+        outside.dispose()
+
+    assert refused.status_code == 503
+    assert refused.get_json()["error"] == "storage_unavailable"
+    assert post_event(interview_event()).status_code == 202
+    assert db.session.scalar(select(func.count()).select_from(InboxEvent)) == 1
