@@ -84,7 +84,8 @@ def receive(source_name: str) -> tuple[Response, int]:
     """Take one delivery from an ATS source: store it, queue it, answer fast.
 
     In the app, the intake answers a known source's deliveries with the same
-    `accept` before Flask sees them; what reaches this route names no source.
+    `accept` before Flask sees them, so what reaches this route is mostly an
+    unknown source's; a known one gets the same answer here as there.
     """
     source = push_source(source_name)
     if source is None:
