@@ -48,6 +48,15 @@ def error_body(
     return body
 
 
+# Answered by the error handlers and by the webhook intake alike.
+TOO_LARGE = error_body(
+    "payload_too_large",
+    "The body is over the size limit.",
+    {"body": ["Larger than the size limit."]},
+)
+INTERNAL_ERROR = error_body("internal_error", "Something went wrong on our side.")
+
+
 def too_many_requests(retry_after: int) -> tuple[Response, int]:
     """A 429 that says when to come back: a page for people, JSON for programs."""
     if request.path.startswith(PAGE_PREFIXES):

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import gettext
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge, TooManyRequests
 
 from plugin.extensions.limits import seconds_to_wait
-from plugin.views.common import PAGE_PREFIXES, error_response, too_many_requests
+from plugin.views.common import (
+    INTERNAL_ERROR,
+    PAGE_PREFIXES,
+    TOO_LARGE,
+    error_response,
+    too_many_requests,
+)
 
 log = logging.getLogger(__name__)
 
@@ -23,12 +29,7 @@ def register(app: Flask) -> None:
 
 
 def _too_large(exc: RequestEntityTooLarge) -> tuple[Response, int]:
-    return error_response(
-        413,
-        "payload_too_large",
-        "The body is over the size limit.",
-        {"body": ["Larger than the size limit."]},
-    )
+    return jsonify(TOO_LARGE), 413
 
 
 def _rate_limited(exc: TooManyRequests) -> tuple[Response, int]:
@@ -50,7 +51,7 @@ def _unexpected(exc: Exception) -> tuple[Response | str, int]:
         title = _page_title(500, "Internal Server Error")
         page = render_template("error.html", status=500, title=title)
         return page, 500
-    return error_response(500, "internal_error", "Something went wrong on our side.")
+    return jsonify(INTERNAL_ERROR), 500
 
 
 def _page_title(status: int, name: str) -> str:

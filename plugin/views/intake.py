@@ -20,6 +20,7 @@ from flask import Flask
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 from werkzeug.http import HTTP_STATUS_CODES
 
+from plugin.views import common
 from plugin.views.common import error_body
 from plugin.views.security import security_headers
 from plugin.views.webhooks import Answer, accept, count_answer, read_body
@@ -35,14 +36,7 @@ UNPREFIXED_HEADERS = {
     "CONTENT_LENGTH": "content-length",
 }
 
-TOO_LARGE = Answer(
-    413,
-    error_body(
-        "payload_too_large",
-        "The body is over the size limit.",
-        {"body": ["Larger than the size limit."]},
-    ),
-)
+TOO_LARGE = Answer(413, common.TOO_LARGE)
 CUT_SHORT = Answer(
     400,
     error_body(
@@ -51,9 +45,7 @@ CUT_SHORT = Answer(
         {"body": ["Shorter than its Content-Length."]},
     ),
 )
-UNEXPECTED = Answer(
-    500, error_body("internal_error", "Something went wrong on our side.")
-)
+UNEXPECTED = Answer(500, common.INTERNAL_ERROR)
 
 
 def install(app: Flask) -> None:
