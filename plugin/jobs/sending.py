@@ -12,13 +12,13 @@ import enum
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from email.message import EmailMessage
 
 from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from plugin import clock
 from plugin.extensions import commit_keeping_loaded, db, rows_changed
+from plugin.mail.envelope import Envelope
 from plugin.mail.messages import send
 from plugin.mail.transport import (
     Claim,
@@ -66,13 +66,13 @@ class SendResult:
     configuration: bool = False
 
 
-def send_row(row: Sendable, message: EmailMessage, **claimed: object) -> SendResult:
+def send_row(row: Sendable, message: Envelope, **claimed: object) -> SendResult:
     """Send `message` for `row` and record the outcome on it; the caller commits.
 
     Only the claim (pending -> sending, plus the `claimed` column values) commits on
     its own, right before DATA.
     """
-    message_id = str(message["Message-ID"])
+    message_id = message.message_id
     claim = claim_for(row, message_id, **claimed)
     try:
         took = send(message, claim=claim)
