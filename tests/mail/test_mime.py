@@ -43,14 +43,16 @@ def both(headers: list[tuple[str, HeaderValue]], text: str, html: str | None):
     return theirs, written_directly(headers, text, html)
 
 
-def headers_for(name: str, subject: str) -> list[tuple[str, HeaderValue]]:
+def headers_for(
+    name: str, subject: str, reply_to: HeaderValue | None = None
+) -> list[tuple[str, HeaderValue]]:
     return [
         ("Subject", subject),
         ("From", Address("Northwind Coach", "coach", "northwind.example")),
         ("Message-ID", "<followup.1.0f3a@northwind.example>"),
         ("Date", "Tue, 01 Dec 2026 22:00:00 +0000"),
         ("To", Address(name, "dana.okafor", "example.org")),
-        ("Reply-To", Address("Sam Lee", "sam", "northwind.example")),
+        ("Reply-To", reply_to or Address("Sam Lee", "sam", "northwind.example")),
     ]
 
 
@@ -66,6 +68,20 @@ def headers_for(name: str, subject: str) -> list[tuple[str, HeaderValue]]:
 )
 def test_the_bytes_are_the_email_packages(name, subject, text, html):
     theirs, ours = both(headers_for(name, subject), text, html)
+
+    assert ours == theirs
+
+
+@pytest.mark.parametrize(
+    "reply_to",
+    [
+        "jobs@northwind.example",
+        "Northwind Jobs<jobs@northwind.example>",
+        "Zoë <z@x.org>",
+    ],
+)
+def test_a_firm_reply_to_given_as_text_is_the_email_packages(reply_to):
+    theirs, ours = both(headers_for("Dana", "Hi", reply_to), "Hi\n", None)
 
     assert ours == theirs
 
