@@ -31,7 +31,6 @@ from plugin.extensions import db
 from plugin.jobs.delivery import deliver_emails
 from plugin.jobs.inbox import process_inbox_event
 from plugin.jobs.tick import claim_due_touchpoints
-from plugin.mail.envelope import envelope_of
 from plugin.mail.messages import build_message, new_message_id, render_email
 from plugin.models import (
     EmailStatus,
@@ -120,8 +119,7 @@ def _rendered(ids: list[int]) -> list[tuple[str, tuple[str, ...], bytes]]:
     for email in db.session.scalars(
         select(OutboundEmail).where(OutboundEmail.id.in_(ids))
     ):
-        message = build_message(email, render_email(email), new_message_id(email.id))
-        envelope = envelope_of(message)
+        envelope = build_message(email, render_email(email), new_message_id(email.id))
         # smtplib sends bytes as they are: give it the CRLF lines SMTP wants.
         payload = re.sub(rb"\r?\n", b"\r\n", envelope.payload)
         rendered.append((envelope.sender, envelope.recipients, payload))

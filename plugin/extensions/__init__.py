@@ -1,7 +1,7 @@
 """Extension objects, created unbound and attached by the app factory."""
 
 import select
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, cast
 
 from flask_babel import Babel
@@ -30,9 +30,11 @@ db = SQLAlchemy(model_class=Base)
 babel = Babel()
 
 
-def rows_changed(statement: Executable) -> int:
+def rows_changed(
+    statement: Executable, parameters: Mapping[str, Any] | None = None
+) -> int:
     """Run an UPDATE or DELETE in the session; return how many rows it touched."""
-    result = db.session.execute(statement)
+    result = db.session.execute(statement, parameters)
     return int(cast(CursorResult[Any], result).rowcount or 0)
 
 

@@ -8,7 +8,6 @@ recorded, ending `failed` after the retry policy's last attempt.
 from __future__ import annotations
 
 import logging
-from email.message import EmailMessage
 from typing import Any
 
 from flask import render_template
@@ -27,6 +26,7 @@ from plugin.jobs.sending import (
     send_row,
 )
 from plugin.mail.chat import post_to_chat
+from plugin.mail.envelope import Envelope
 from plugin.mail.links import external_url
 from plugin.mail.messages import mailbox, new_message_id, staff_message
 from plugin.mail.transport import UnbuildableMessageError
@@ -113,7 +113,7 @@ def alert_context(alert: Alert) -> dict[str, Any]:
     }
 
 
-def _message(alert: Alert, context: dict[str, Any]) -> EmailMessage:
+def _message(alert: Alert, context: dict[str, Any]) -> Envelope:
     recruiter = alert.recruiter
     return staff_message(
         mailbox(recruiter.name, recruiter.email),

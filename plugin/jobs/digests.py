@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 from datetime import date
-from email.message import EmailMessage
 
 from flask import render_template
 from jinja2 import TemplateError
@@ -29,6 +28,7 @@ from plugin.jobs.sending import (
     report_problem,
     send_row,
 )
+from plugin.mail.envelope import Envelope
 from plugin.mail.links import external_url
 from plugin.mail.messages import mailbox, new_message_id, staff_message
 from plugin.mail.transport import UnbuildableMessageError
@@ -132,9 +132,7 @@ def _mark_news_told(content: DigestContent) -> None:
         )
 
 
-def _message(
-    recruiter: Recruiter, content: DigestContent, digest: Digest
-) -> EmailMessage:
+def _message(recruiter: Recruiter, content: DigestContent, digest: Digest) -> Envelope:
     context = {
         "content": content,
         "recruiter": recruiter,

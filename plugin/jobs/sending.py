@@ -12,13 +12,13 @@ import enum
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from email.message import EmailMessage
 
-from sqlalchemy import update
+from sqlalchemy import Update, bindparam, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from plugin import clock
 from plugin.extensions import commit_keeping_loaded, db, rows_changed
+from plugin.mail.envelope import Envelope
 from plugin.mail.messages import send
 from plugin.mail.transport import (
     Claim,
@@ -66,13 +66,13 @@ class SendResult:
     configuration: bool = False
 
 
-def send_row(row: Sendable, message: EmailMessage, **claimed: object) -> SendResult:
+def send_row(row: Sendable, message: Envelope, **claimed: object) -> SendResult:
     """Send `message` for `row` and record the outcome on it; the caller commits.
 
     Only the claim (pending -> sending, plus the `claimed` column values) commits on
     its own, right before DATA.
     """
-    message_id = str(message["Message-ID"])
+    message_id = message.message_id
     claim = claim_for(row, message_id, **claimed)
     try:
         took = send(message, claim=claim)
@@ -116,7 +116,6 @@ def fail(row: Sendable, reason: str) -> SendResult:
 
 def claim_for(row: Sendable, message_id: str, **values: object) -> Claim:
     """The claim run right before DATA: pending -> sending in one conditional UPDATE."""
-    model = type(row)
 
     def claim() -> bool:
         committed = {
@@ -125,11 +124,10 @@ def claim_for(row: Sendable, message_id: str, **values: object) -> Claim:
             "sending_started_at": clock.now(),
             **values,
         }
+        statement = _claim_statement(type(row), tuple(committed))
         claimed = rows_changed(
-            update(model)
-            .where(model.id == row.id, model.status == PENDING)
-            .values(**committed)
-            .execution_options(synchronize_session=False)
+            statement,
+            {"row_id": row.id, **{f"new_{k}": v for k, v in committed.items()}},
         )
         # The row is ours now: keep what is loaded, and note what was written.
         commit_keeping_loaded()
@@ -139,6 +137,25 @@ def claim_for(row: Sendable, message_id: str, **values: object) -> Claim:
         return claimed == 1
 
     return claim
+
+
+def _claim_statement(model: type[Sendable], names: tuple[str, ...]) -> Update:
+    """The claim's UPDATE for one kind of row, built once (its parameters vary).
+
+    Building it, and its cache key, for every email cost more than running it.
+    """
+    key = (model.__name__, names)
+    if key not in _CLAIMS:
+        _CLAIMS[key] = (
+            update(model)
+            .where(model.id == bindparam("row_id"), model.status == PENDING)
+            .values({name: bindparam(f"new_{name}") for name in names})
+            .execution_options(synchronize_session=False)
+        )
+    return _CLAIMS[key]
+
+
+_CLAIMS: dict[tuple[str, tuple[str, ...]], Update] = {}
 
 
 def report_problem(

@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from plugin.cadence.roles import InterviewerRole
 from plugin.extensions import db
+from plugin.mail.language import template_translations
 from plugin.models import Application, InterviewerNote, OutboundEmail
 from plugin.models.notes import person_key
 
@@ -179,7 +180,7 @@ def notes_read_once(email_ids: list[int]) -> Iterator[None]:
 def render_draft(name: str, **context: Any) -> tuple[str, str]:
     """Subject and body of `templates/email/drafts/<name>.txt`."""
     template = current_app.jinja_env.get_template(f"email/drafts/{name}.txt")
-    module = template.make_module(context)
+    module = template.make_module({**context, **template_translations()})
     body = str(module).strip()
     return " ".join(str(getattr(module, "subject", "")).split()), body
 

@@ -24,7 +24,9 @@ from plugin import clock
 from plugin.config import firm_policy
 from plugin.config.policy import Policy
 from plugin.mail.coaching import context_for
+from plugin.mail.envelope import Envelope, envelope_of
 from plugin.mail.language import language_of, localized_context
+from plugin.mail.mime import HeaderValue, compose, header_lines, plain_address
 from plugin.mail.transport import (
     SMTP_TIMEOUT_SECONDS,
     Claim,
@@ -109,46 +111,32 @@ def sender_mailbox() -> Address:
 
 def build_message(
     email: OutboundEmail, rendered: RenderedEmail, message_id: str
-) -> EmailMessage:
-    """Assemble the MIME message (text first, HTML alternative)."""
-    application = email.application
-    candidate = application.candidate
-    message = _new_message(rendered.subject, message_id)
-    try:
-        message["To"] = mailbox(
-            _full_name(candidate.first_name, candidate.last_name),
-            candidate.email or "",
-        )
-        reply_to = _reply_to(email, firm_policy())
-        if reply_to is not None:
-            message["Reply-To"] = reply_to
-        # RFC 8058 one-click unsubscribe: mail clients POST to this URL, no cookies.
-        message["List-Unsubscribe"] = f"<{rendered.unsubscribe_url}>"
-        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-        _set_bodies(message, rendered.text, rendered.html)
-    except (ValueError, TypeError, MessageError) as exc:
-        raise UnbuildableMessageError(
-            f"the message cannot be built: {type(exc).__name__}"
-        ) from exc
-    return message
+) -> Envelope:
+    """Assemble the message (text first, HTML alternative) as it goes out."""
+    candidate = email.application.candidate
+    to = mailbox(
+        _full_name(candidate.first_name, candidate.last_name), candidate.email or ""
+    )
+    headers: list[tuple[str, HeaderValue]] = [("To", to)]
+    reply_to = _reply_to(email, firm_policy())
+    if reply_to is not None:
+        headers.append(("Reply-To", reply_to))
+    # RFC 8058 one-click unsubscribe: mail clients POST to this URL, no cookies.
+    headers.append(("List-Unsubscribe", f"<{rendered.unsubscribe_url}>"))
+    headers.append(("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"))
+    return _assemble(
+        rendered.subject, message_id, headers, rendered.text, rendered.html
+    )
 
 
 def staff_message(
     to: Address, subject: str, text: str, html: str | None, message_id: str
-) -> EmailMessage:
+) -> Envelope:
     """An email to someone at the firm (alert, digest, sign-in link)."""
-    message = _new_message(header_text(subject), message_id)
-    try:
-        message["To"] = to
-        _set_bodies(message, text, html)
-    except (ValueError, TypeError, MessageError) as exc:
-        raise UnbuildableMessageError(
-            f"the message cannot be built: {type(exc).__name__}"
-        ) from exc
-    return message
+    return _assemble(header_text(subject), message_id, [("To", to)], text, html)
 
 
-def send(message: EmailMessage, claim: Claim | None = None) -> bool:
+def send(message: Envelope, claim: Claim | None = None) -> bool:
     """Send with the app's settings: SMTP_URL, else a file in the mail folder.
 
     `claim` runs after RCPT TO, right before DATA; see `transport.send_message`.
@@ -203,19 +191,58 @@ def new_message_id(email_id: int) -> str:
     return f"<followup.{email_id}.{uuid.uuid4().hex}@{domain or 'localhost'}>"
 
 
-def _new_message(subject: str, message_id: str) -> EmailMessage:
+def _assemble(
+    subject: str,
+    message_id: str,
+    headers: list[tuple[str, HeaderValue]],
+    text: str,
+    html: str | None,
+) -> Envelope:
+    """The envelope of a message with these headers and bodies, bytes included.
+
+    Plain addresses get the bytes written directly (`mail/mime.py`); one that needs
+    SMTPUTF8 or quoting is built with the `email` package, as before.
+    """
+    sender = sender_mailbox()
+    headers = [
+        ("Subject", subject),
+        ("From", sender),
+        ("Message-ID", message_id),
+        ("Date", format_datetime(clock.now())),
+        *headers,
+    ]
+    addresses = [value for _, value in headers if isinstance(value, Address)]
+    try:
+        if not all(plain_address(address) for address in addresses):
+            return envelope_of(_email_message(headers, text, html))
+        payload = compose([header_lines(*header) for header in headers], text, html)
+    except (ValueError, TypeError, MessageError) as exc:
+        raise UnbuildableMessageError(
+            f"the message cannot be built: {type(exc).__name__}"
+        ) from exc
+    return Envelope(
+        sender=sender.addr_spec,
+        recipients=tuple(
+            value.addr_spec
+            for name, value in headers
+            if name == "To" and isinstance(value, Address)
+        ),
+        message_id=message_id,
+        payload=payload,
+        smtputf8=False,
+    )
+
+
+def _email_message(
+    headers: list[tuple[str, HeaderValue]], text: str, html: str | None
+) -> EmailMessage:
     message = EmailMessage()
-    message["Subject"] = subject
-    message["From"] = sender_mailbox()
-    message["Message-ID"] = message_id
-    message["Date"] = format_datetime(clock.now())
-    return message
-
-
-def _set_bodies(message: EmailMessage, text: str, html: str | None) -> None:
+    for name, value in headers:
+        message[name] = value
     message.set_content(text)
     if html is not None:
         message.add_alternative(html, subtype="html")
+    return message
 
 
 def _reply_to(email: OutboundEmail, policy: Policy) -> Address | str | None:

@@ -57,7 +57,7 @@ JOB_TIMEOUT_MARGIN = 60
 
 
 def send_message(
-    message: EmailMessage,
+    message: EmailMessage | Envelope,
     smtp_url: str | None,
     mail_dir: Path | None,
     *,
@@ -67,14 +67,15 @@ def send_message(
 ) -> bool:
     """Send over SMTP when configured, else write an `.eml` file.
 
-    `connection`, when given, is an open SMTP connection to reuse (a job's);
-    otherwise one is opened for this message and closed after it.
+    `message` is an envelope (see `messages.build_message`) or an `EmailMessage`,
+    encoded here. `connection`, when given, is an open SMTP connection to reuse (a
+    job's); otherwise one is opened for this message and closed after it.
 
     Returns False when `claim` said another job owns the row: nothing was sent.
     Raises UnbuildableMessageError before any traffic when the message cannot be
     encoded, and a DeliveryError subclass for every other outcome but success.
     """
-    envelope = envelope_of(message)
+    envelope = message if isinstance(message, Envelope) else envelope_of(message)
     if smtp_url:
         if connection is not None:
             return connection.send(envelope, claim)

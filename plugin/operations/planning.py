@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, tzinfo
 
-from sqlalchemy import ScalarSelect, func, select
+from sqlalchemy import BindParameter, ScalarSelect, func, select
 
 from plugin import clock
 from plugin.cadence.plan import plan_cadence
@@ -239,7 +239,8 @@ def set_decision_deadline(
 
 
 def last_coaching_at(
-    candidate_id: int, excluding_email_id: int
+    candidate_id: int | BindParameter[int],
+    excluding_email_id: int | BindParameter[int],
 ) -> ScalarSelect[datetime]:
     """When the candidate's latest coaching email went out (any application).
 

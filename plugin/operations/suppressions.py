@@ -13,7 +13,7 @@ import hmac
 import unicodedata
 
 from flask import current_app
-from sqlalchemy import ColumnElement, delete, exists, false, select
+from sqlalchemy import BindParameter, ColumnElement, delete, exists, false, select
 from sqlalchemy.exc import IntegrityError
 
 from plugin.extensions import db, rows_changed
@@ -71,15 +71,26 @@ def is_suppressed(email: str) -> bool:
 
 
 def suppressed(email: str) -> ColumnElement[bool]:
-    """The test "the address is on the list" as SQL, to ask inside a larger query.
+    """The test "the address is on the list" as SQL, to ask inside a larger query."""
+    hashes = address_hashes(email)
+    return listed(hashes) if hashes else false()
 
-    The delivery job asks it with its other facts, in one round trip.
+
+def listed(hashes: list[str] | BindParameter[list[str]]) -> ColumnElement[bool]:
+    """The test "one of these hashes is on the list" as SQL.
+
+    The delivery job asks it with its other facts, in one round trip, in a statement
+    built once: the hashes (`address_hashes`) are then an expanding parameter.
     """
+    return exists().where(Suppression.address_hash.in_(hashes))
+
+
+def address_hashes(email: str) -> list[str]:
+    """What the address is listed under; none for an address we cannot read."""
     try:
-        normalised = normalise_address(email)
+        return _hashes(normalise_address(email))
     except ValueError:
-        return false()
-    return exists().where(Suppression.address_hash.in_(_hashes(normalised)))
+        return []
 
 
 def list_suppressions() -> list[Suppression]:

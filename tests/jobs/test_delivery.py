@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select, true, update
+from sqlalchemy import insert, select, update
 
 from plugin import clock, create_app
 from plugin.extensions.queues import use_redis
@@ -17,9 +17,11 @@ from plugin.models import (
     ApplicationStatus,
     EmailStatus,
     OutboundEmail,
+    Suppression,
     Touchpoint,
     TouchpointStatus,
 )
+from plugin.operations.suppressions import address_hashes
 from tests.support.database import TEST_DATABASE_URL
 from tests.support.events import interview_event
 from tests.support.workers import run_queued_jobs
@@ -176,15 +178,19 @@ def test_a_claim_made_while_waiting_for_the_lock_is_seen_before_any_write(
     # the email: the locked load still shows it pending. Whatever the rules then
     # say (here: the address is on the list), the sent row must stay as it is.
     def sent_meanwhile(address):
+        hashes = address_hashes(address)
         with db.engine.begin() as other_worker:
             other_worker.execute(
                 update(OutboundEmail)
                 .where(OutboundEmail.id == queued_email)
                 .values(status=EmailStatus.SENT)
             )
-        return true()
+            other_worker.execute(
+                insert(Suppression).values(address_hash=hashes[0], reason="bounce")
+            )
+        return hashes
 
-    monkeypatch.setattr("plugin.jobs.delivery.suppressed", sent_meanwhile)
+    monkeypatch.setattr("plugin.jobs.delivery.address_hashes", sent_meanwhile)
     with clock.frozen_at(DUE):
         run_jobs()
 
