@@ -48,6 +48,12 @@ def error_body(
     return body
 
 
+def rate_limited_body(retry_after: int) -> dict[str, Any]:
+    """The JSON body of a 429 (its Retry-After header says the same)."""
+    message = f"Too many requests; try again in {retry_after} seconds."
+    return error_body("rate_limited", message)
+
+
 # Answered by the error handlers and by the webhook intake alike.
 TOO_LARGE = error_body(
     "payload_too_large",
@@ -68,11 +74,7 @@ def too_many_requests(retry_after: int) -> tuple[Response, int]:
         )
         response = Response(page, status=429, mimetype="text/html")
     else:
-        response, _ = error_response(
-            429,
-            "rate_limited",
-            f"Too many requests; try again in {retry_after} seconds.",
-        )
+        response = jsonify(rate_limited_body(retry_after))
     response.headers["Retry-After"] = str(retry_after)
     return response, 429
 

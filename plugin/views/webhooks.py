@@ -27,7 +27,12 @@ from plugin.extensions.metrics import count_webhook
 from plugin.extensions.queues import EVENTS_QUEUE, PROCESS_INBOX_EVENT, enqueue
 from plugin.models import InboxEvent, store_once
 from plugin.operations.preview import preview_event
-from plugin.views.common import error_body, error_response, too_many_requests
+from plugin.views.common import (
+    error_body,
+    error_response,
+    rate_limited_body,
+    too_many_requests,
+)
 from webhooks import (
     Delivery,
     IgnoredEvent,
@@ -108,10 +113,7 @@ def accept(source: WebhookSource, headers: Mapping[str, str], body: bytes) -> An
         return Answer(200, immediate)
     wait = _over_allowance(checked)
     if wait is not None:
-        message = f"Too many requests; try again in {wait} seconds."
-        return Answer(
-            429, error_body("rate_limited", message), (("Retry-After", str(wait)),)
-        )
+        return Answer(429, rate_limited_body(wait), (("Retry-After", str(wait)),))
     return _store_and_queue(checked)
 
 
@@ -170,6 +172,7 @@ def _over_allowance(checked: CheckedDelivery) -> int | None:
 
 
 def unknown_source(source_name: str) -> Refused:
+    """The 404 for a name that is no source of ours."""
     return Refused(
         404,
         "unknown_source",
