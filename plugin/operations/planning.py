@@ -7,8 +7,10 @@ writes the plan back, recording every change on the application's timeline.
 from __future__ import annotations
 
 from datetime import date, datetime, tzinfo
+from functools import cache
+from typing import cast
 
-from sqlalchemy import BindParameter, ScalarSelect, func, select
+from sqlalchemy import BindParameter, Insert, ScalarSelect, Table, func, insert, select
 
 from plugin import clock
 from plugin.cadence.plan import plan_cadence
@@ -205,6 +207,33 @@ def add_to_timeline(
             actor_user_id=actor.user_id if actor else None,
         )
     )
+
+
+def insert_into_timeline(
+    application_id: int, kind: TimelineKind, touchpoint: Touchpoint | None, detail: str
+) -> None:
+    """As `add_to_timeline`, for our own line on stored rows: one INSERT, run now.
+
+    For the delivery job's "sent", where the session's flush cost more CPU than the
+    statement.
+    """
+    db.session.execute(
+        _timeline_insert(),
+        {
+            "application_id": application_id,
+            "touchpoint_id": touchpoint.id if touchpoint else None,
+            "kind": kind,
+            "step": touchpoint.step if touchpoint else None,
+            "slot": touchpoint.slot if touchpoint else None,
+            "detail": detail,
+        },
+    )
+
+
+@cache
+def _timeline_insert() -> Insert:
+    """The INSERT of `insert_into_timeline`, built once."""
+    return insert(cast(Table, TimelineEntry.__table__))
 
 
 class DeadlineOutOfRange(ValueError):
