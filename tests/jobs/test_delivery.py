@@ -190,7 +190,7 @@ def test_a_claim_made_while_waiting_for_the_lock_is_seen_before_any_write(
             )
         return hashes
 
-    monkeypatch.setattr("plugin.jobs.delivery.address_hashes", sent_meanwhile)
+    monkeypatch.setattr("plugin.jobs.delivery_rules.address_hashes", sent_meanwhile)
     with clock.frozen_at(DUE):
         run_jobs()
 
