@@ -64,6 +64,7 @@ class Sent:
 
 
 def defer(email: OutboundEmail, decision: SendDecision) -> None:
+    """Put the email off until the rules allow it (an hour if they name no time)."""
     until: datetime = decision.until or clock.now() + timedelta(hours=1)
     email.next_attempt_at, email.enqueued_at = until, None
     add_to_timeline(
@@ -122,6 +123,7 @@ def _suppress_bounced(email: OutboundEmail) -> None:
 
 
 def record_unexpected(email_id: int, exc: Exception) -> None:
+    """After a rollback: count the error against the email; end it on its last try."""
     if not record_unexpected_failure(OutboundEmail, email_id, exc):
         return
     email = db.session.get(OutboundEmail, email_id)
