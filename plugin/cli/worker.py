@@ -15,6 +15,7 @@ import logging
 import time
 from collections.abc import Callable
 from functools import partial
+from types import FrameType
 from typing import Any, TypeVar
 
 import redis
@@ -24,7 +25,7 @@ from rq.exceptions import StopRequested
 from rq.job import Job
 from rq.queue import Queue
 from rq.utils import import_attribute
-from rq.worker import BaseWorker
+from rq.worker import BaseWorker, WorkerStatus
 from sqlalchemy.orm import configure_mappers
 
 from plugin.extensions.queues import JOB_FUNCTIONS, QUEUE_NAMES, job_class_for
@@ -70,8 +71,26 @@ class RidesOutRedisOutages(BaseWorker):
                 type(exc).__name__,
             )
 
+    # Set by a stop signal. RQ stops an idle worker by raising StopRequested from
+    # the signal handler; a signal that lands inside a log call has that exception
+    # swallowed by `logging`, and RQ's own wait for Redis never looks again.
+    _stop_signalled = False
+
+    def request_stop(self, signum: int, frame: FrameType | None) -> None:
+        """Stop once the running job ends, or now; remembered, not only raised."""
+        self._stop_signalled = True
+        super().request_stop(signum, frame)
+
     def heartbeat(self, timeout: int | None = None, pipeline: Any = None) -> None:
-        """Tell Redis this worker is alive, when Redis is there to hear it."""
+        """Tell Redis this worker is alive, when Redis is there to hear it.
+
+        RQ calls this at every round of its wait for a job, Redis up or down, so it
+        is also where a stop whose StopRequested was lost is acted on. Between jobs
+        only: a running job is always let finish. At worst the job just taken from
+        its queue is dropped, and the tick queues that work again.
+        """
+        if self._stop_signalled and self.get_state() != WorkerStatus.BUSY:
+            raise StopRequested()
         self._best_effort(partial(super().heartbeat, timeout, pipeline))
 
     def maintain_heartbeats(self, job: Job) -> None:
@@ -100,7 +119,7 @@ class RidesOutRedisOutages(BaseWorker):
         )
 
     def _stop_requested_now(self) -> bool:
-        return self._stop_requested
+        return self._stop_requested or self._stop_signalled
 
     def _best_effort(self, call: Callable[[], object]) -> None:
         try:

@@ -6,9 +6,18 @@ as long as it runs; so does `followup scheduler`.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
 import sys
+import threading
+
+import pytest
+import redis
+from rq.exceptions import StopRequested
+
+from plugin.cli.worker import OutageProofSimpleWorker
 
 from ..faults.harness import RedisServer, WorkerProcess, wait_until
 
@@ -58,6 +67,48 @@ def test_worker_stops_on_sigterm_while_redis_is_down(settings, tmp_path):
         redis_server.close()
 
     assert exit_code == 0, worker.log()
+
+
+@pytest.mark.parametrize("redis_dies", ["before the wait", "during the wait"])
+def test_a_stop_whose_exception_was_lost_still_stops_the_idle_worker(
+    tmp_path, redis_dies
+):
+    # RQ stops an idle worker by raising StopRequested from the signal handler. A
+    # signal that lands inside a log call (RQ logs every failed try to reach Redis)
+    # has that exception swallowed by `logging`: here, the suppress below. Redis
+    # lost before the wait is retried by our loop; lost during it, by RQ's own.
+    redis_server = RedisServer(tmp_path).start()
+    worker = OutageProofSimpleWorker(
+        ["events"], connection=redis.Redis.from_url(redis_server.url)
+    )
+    signals = (signal.SIGINT, signal.SIGTERM)
+    handlers = {number: signal.getsignal(number) for number in signals}
+    outcome: list[str] = []
+
+    def wait_for_a_job() -> None:
+        try:
+            worker.dequeue_job_and_maintain_ttl(1)
+            outcome.append("dequeued")
+        except StopRequested:
+            outcome.append("stopped")
+
+    waiting = threading.Thread(target=wait_for_a_job, daemon=True)
+    try:
+        if redis_dies == "before the wait":
+            redis_server.kill()
+        waiting.start()
+        if redis_dies == "during the wait":
+            wait_until(lambda: worker.get_state() == "idle", 10, "the wait")
+            redis_server.kill()
+        with contextlib.suppress(StopRequested):
+            worker.request_stop(signal.SIGTERM, None)
+        waiting.join(15)
+    finally:
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
+        redis_server.close()
+
+    assert outcome == ["stopped"]
 
 
 def test_the_worker_leaves_the_web_parts_unloaded(settings, tmp_path):
