@@ -16,8 +16,8 @@ from babel import Locale
 from babel.dates import format_date
 from flask import g, has_request_context, render_template, request
 from flask_babel import get_locale, get_translations, gettext, refresh
-from jinja2 import pass_context
-from jinja2.runtime import Context
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
 from markupsafe import Markup
 
 from plugin.config import firm_policy
@@ -79,29 +79,37 @@ def localized_context(template: str, context: dict[str, Any]) -> dict[str, Any]:
 
 
 def template_translations() -> dict[str, Callable[..., str]]:
-    """The templates' `gettext` and `ngettext` in the current language, found once.
+    """The templates' `gettext`, `_` and `ngettext` in the current language, found once.
 
     Given to a render with its facts, they stand in for Flask-Babel's, which look up
     the locale and its catalogue again for every string: about a hundred times an
     email. They behave as Jinja's "newstyle" ones do (escaped, then %-formatted).
+    They take the evaluation context, not the template's: Jinja copies the whole
+    template context for each call of a function that takes it.
     """
     catalogue = get_translations()
 
-    @pass_context
-    def translated(context: Context, text: str, /, **variables: Any) -> str:
+    @pass_eval_context
+    def translated(eval_context: EvalContext, text: str, /, **variables: Any) -> str:
         found = catalogue.ugettext(text)
-        return (Markup(found) if context.eval_ctx.autoescape else found) % variables
+        return (Markup(found) if eval_context.autoescape else found) % variables
 
-    @pass_context
+    @pass_eval_context
     def translated_plural(
-        context: Context, singular: str, plural: str, number: int, /, **variables: Any
+        eval_context: EvalContext,
+        singular: str,
+        plural: str,
+        number: int,
+        /,
+        **variables: Any,
     ) -> str:
         # Positional only: a template's variables may be called anything (count=).
         variables.setdefault("num", number)
         found = catalogue.ungettext(singular, plural, number)
-        return (Markup(found) if context.eval_ctx.autoescape else found) % variables
+        return (Markup(found) if eval_context.autoescape else found) % variables
 
-    return {"gettext": translated, "ngettext": translated_plural}
+    # `_` is Jinja's alias for `gettext`: given directly, it skips the alias's lookup.
+    return {"gettext": translated, "_": translated, "ngettext": translated_plural}
 
 
 def render_subject(template: str, context: dict[str, Any]) -> str:
