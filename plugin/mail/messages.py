@@ -18,14 +18,13 @@ from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 
 from flask import current_app, g, render_template
-from flask_babel import force_locale
 
 from plugin import clock
 from plugin.config import firm_policy
 from plugin.config.policy import Policy
 from plugin.mail.coaching import context_for
 from plugin.mail.envelope import Envelope, envelope_of
-from plugin.mail.language import language_of, localized_context
+from plugin.mail.language import language_of, localized_context, speaking
 from plugin.mail.mime import HeaderValue, compose, header_lines, plain_address
 from plugin.mail.transport import (
     SMTP_TIMEOUT_SECONDS,
@@ -65,7 +64,7 @@ def render_email(email: OutboundEmail) -> RenderedEmail:
 
     It speaks the candidate's language, and its subject comes from a template too.
     """
-    with force_locale(language_of(email.application.candidate)):
+    with speaking(language_of(email.application.candidate)):
         context = context_for(email)
         context["firm"] = firm_policy().firm
         context = localized_context(email.template, context)

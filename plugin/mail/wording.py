@@ -16,7 +16,7 @@ from flask import Flask
 from flask_babel import get_locale, gettext
 from markupsafe import Markup, escape
 
-from plugin.mail.language import long_date, page_date, weekday
+from plugin.mail.language import install_translations, long_date, page_date, weekday
 
 _ENGLISH = Locale("en")
 # A placeholder the candidate fills in: "[one result they said matters most]".
@@ -33,6 +33,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["page_date"] = page_date
     app.jinja_env.filters["weekday"] = weekday
     app.jinja_env.filters["draft_html"] = draft_html
+    install_translations(app)  # after Flask-Babel's, which it replaces
 
 
 def local_time(moment: datetime) -> str:
