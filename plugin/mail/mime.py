@@ -135,26 +135,28 @@ def _encode_text(body: str) -> tuple[str, bytes]:
         return ("7bit" if normal.isascii() else "8bit"), normal
     # Quoted-printable encodes each line on its own: the first ten lines, encoded
     # once, serve both to choose and as the start of the body.
-    quoted = [_quoted_line(line) for line in lines[:10]]
+    escaped = _QP_UNSAFE.sub(_quoted_run, normal).split(b"\n")[:-1]
+    quoted = [_soft_broken(line) for line in escaped]
     sniff = b"\n".join(lines[:10]) + b"\n"
-    if len(quoted) + sum(map(len, quoted)) > len(binascii.b2a_base64(sniff)):
+    sniff_quoted = sum(len(line) + 1 for line in quoted[:10])
+    if sniff_quoted > len(binascii.b2a_base64(sniff)):
         step = MAX_LINE // 4 * 3
         encoded = b"".join(
             binascii.b2a_base64(normal[start : start + step])
             for start in range(0, len(normal), step)
         )
         return "base64", encoded
-    quoted.extend(_quoted_line(line) for line in lines[10:])
     return "quoted-printable", b"\n".join(quoted) + b"\n"
 
 
-def _quoted_line(line: bytes) -> bytes:
-    """One line in quoted-printable, exactly as `quoprimime.body_encode` writes it.
+def _soft_broken(line: bytes) -> bytes:
+    """A quoted line cut to MAX_LINE, exactly as `quoprimime.body_encode` cuts it.
 
-    That function translates every character through a Python table; here only the
-    runs that need quoting are, which is most of a body's encoding cost saved.
+    That function also translates every character through a Python table; here
+    only the runs that need quoting are (`_QP_UNSAFE`), before the cut.
     """
-    line = _QP_UNSAFE.sub(_quoted_run, line)
+    if len(line) <= MAX_LINE and not line.endswith((b" ", b"\t")):
+        return line  # most lines: nothing to cut, no white space to quote
     pieces: list[bytes] = []
     start, last_start = 0, len(line) - 1 - MAX_LINE
     while start <= last_start:

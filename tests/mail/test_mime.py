@@ -126,12 +126,14 @@ def test_long_lines_are_quoted_as_the_email_package_quotes_them(text, with_html)
 
 
 # Lines whose quoted-printable breaks fall on each special case: white space at
-# the end with room for "=20", for a soft break, or neither; "=XX" across a break.
+# the end with room for "=20", for a soft break, or neither; "=XX" across a break;
+# one character either side of the longest line.
 EDGE_LINES = [
     "a" * (length - 1) + end
     for length in (76, 77, 78, 79, 153, 154, 155, 156)
     for end in " \t"
 ] + ["a" * at + mark + "a" * 90 for at in range(72, 79) for mark in "=é"]
+EDGE_LINES += ["a" * length for length in (78, 79, 80)]
 
 
 @pytest.mark.parametrize("line", EDGE_LINES)
