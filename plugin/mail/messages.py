@@ -86,7 +86,7 @@ def header_text(value: str | None) -> str:
         return _SPACE_RUNS.sub(" ", text).strip()[:HEADER_TEXT_LIMIT]
     kept = "".join(
         " " if char.isspace() else char
-        for char in unicodedata.normalize("NFC", value or "")
+        for char in unicodedata.normalize("NFC", text)
         if char.isspace() or unicodedata.category(char) not in _DROPPED_CATEGORIES
     )
     return _SPACE_RUNS.sub(" ", kept).strip()[:HEADER_TEXT_LIMIT]
