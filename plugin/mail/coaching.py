@@ -24,7 +24,7 @@ from plugin.mail.drafts import (
     salutation_name,
     thank_you_drafts,
 )
-from plugin.mail.links import plan_url, unsubscribe_url
+from plugin.mail.links import email_links
 from plugin.models import Application, Interview, Interviewer, OutboundEmail
 from plugin.models.notes import person_key
 from plugin.models.zones import zone_of
@@ -85,8 +85,7 @@ def _common(application: Application, policy: Policy) -> dict[str, Any]:
         "manager_dear": _dear(application.hiring_manager_name, policy),
         "recruiter_dear": _dear(recruiter.name if recruiter else None, policy),
         "sender_name": _sender_name(application),
-        "plan_url": plan_url(application.id),
-        "unsubscribe_url": unsubscribe_url(application.id),
+        **email_links(application.id),
     }
 
 

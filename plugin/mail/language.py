@@ -2,22 +2,25 @@
 
 A candidate's `locale` (a BCP 47 tag from the ATS) picks one of the languages we
 ship; anything else falls back to the firm's `firm.language`. Emails are rendered
-in the delivery job under `force_locale`; pages pick the language of the candidate
-whose link was opened (`speak_to`).
+in the delivery job under `speaking` (Flask-Babel's `force_locale`); pages pick the
+language of the candidate whose link was opened (`speak_to`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 from typing import Any
 
 from babel import Locale
 from babel.dates import format_date
-from flask import g, has_request_context, render_template, request
-from flask_babel import get_locale, get_translations, gettext, refresh
-from jinja2 import pass_context
-from jinja2.runtime import Context
+from babel.support import NullTranslations
+from flask import Flask, g, has_request_context, render_template, request
+from flask_babel import force_locale, get_locale, get_translations, gettext, refresh
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
 from markupsafe import Markup
 
 from plugin.config import firm_policy
@@ -27,6 +30,10 @@ from plugin.models import Candidate
 _ENGLISH = Locale("en")
 # The blueprints of the pages a candidate opens from an email's link.
 CANDIDATE_PAGES = ("plan", "unsubscribe")
+# The catalogue of the language an email is being rendered in (see `speaking`).
+_SPEAKING: ContextVar[NullTranslations | None] = ContextVar(
+    "followup_speaking", default=None
+)
 
 
 def language_of(candidate: Candidate | None) -> str:
@@ -78,30 +85,81 @@ def localized_context(template: str, context: dict[str, Any]) -> dict[str, Any]:
     return localized
 
 
+@contextmanager
+def speaking(language: str) -> Iterator[None]:
+    """Render in `language` (Flask-Babel's `force_locale`), its catalogue found once.
+
+    Templates rendered inside read the catalogue from here instead of asking
+    Flask-Babel for the locale and its catalogue for every string, about ten times
+    an email in the macros they import. Nothing inside may switch locale again.
+    """
+    with force_locale(language):
+        token = _SPEAKING.set(get_translations())
+        try:
+            yield
+        finally:
+            _SPEAKING.reset(token)
+
+
+def catalogue() -> NullTranslations:
+    """The catalogue of the language being rendered now."""
+    found = _SPEAKING.get()
+    return found if found is not None else get_translations()
+
+
+def install_translations(app: Flask) -> None:
+    """Every template's `gettext` and `ngettext`: Jinja's, reading `catalogue()`.
+
+    They replace the ones Flask-Babel installs, which behave the same but find the
+    locale and its catalogue again for each string.
+    """
+    translations = _translating(catalogue)
+    app.jinja_env.globals["gettext"] = translations["gettext"]
+    app.jinja_env.globals["ngettext"] = translations["ngettext"]
+
+
 def template_translations() -> dict[str, Callable[..., str]]:
-    """The templates' `gettext` and `ngettext` in the current language, found once.
+    """The templates' `gettext`, `_` and `ngettext` in the current language, found once.
 
     Given to a render with its facts, they stand in for Flask-Babel's, which look up
     the locale and its catalogue again for every string: about a hundred times an
-    email. They behave as Jinja's "newstyle" ones do (escaped, then %-formatted).
+    email.
     """
-    catalogue = get_translations()
+    found = catalogue()
+    return _translating(lambda: found)
 
-    @pass_context
-    def translated(context: Context, text: str, /, **variables: Any) -> str:
-        found = catalogue.ugettext(text)
-        return (Markup(found) if context.eval_ctx.autoescape else found) % variables
 
-    @pass_context
+def _translating(
+    find: Callable[[], NullTranslations],
+) -> dict[str, Callable[..., str]]:
+    """`gettext`, `_` and `ngettext` for templates, translating with `find()`.
+
+    They behave as Jinja's "newstyle" ones do (escaped, then %-formatted), but take
+    the evaluation context, not the template's: Jinja copies the whole template
+    context for each call of a function that takes it.
+    """
+
+    @pass_eval_context
+    def translated(eval_context: EvalContext, text: str, /, **variables: Any) -> str:
+        found = find().ugettext(text)
+        return (Markup(found) if eval_context.autoescape else found) % variables
+
+    @pass_eval_context
     def translated_plural(
-        context: Context, singular: str, plural: str, number: int, /, **variables: Any
+        eval_context: EvalContext,
+        singular: str,
+        plural: str,
+        number: int,
+        /,
+        **variables: Any,
     ) -> str:
         # Positional only: a template's variables may be called anything (count=).
         variables.setdefault("num", number)
-        found = catalogue.ungettext(singular, plural, number)
-        return (Markup(found) if context.eval_ctx.autoescape else found) % variables
+        found = find().ungettext(singular, plural, number)
+        return (Markup(found) if eval_context.autoescape else found) % variables
 
-    return {"gettext": translated, "ngettext": translated_plural}
+    # `_` is Jinja's alias for `gettext`: given directly, it skips the alias's lookup.
+    return {"gettext": translated, "_": translated, "ngettext": translated_plural}
 
 
 def render_subject(template: str, context: dict[str, Any]) -> str:

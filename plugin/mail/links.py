@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from datetime import timedelta
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -18,6 +19,7 @@ from itsdangerous import (
     TimestampSigner,
     URLSafeTimedSerializer,
 )
+from werkzeug.routing import MapAdapter
 
 from plugin import clock
 
@@ -75,15 +77,36 @@ class _ClockedSigner(TimestampSigner):
 def serializer_for(purpose: str) -> URLSafeTimedSerializer:
     """The signer of one kind of link (its own salt), with the key and its fallbacks."""
     config = current_app.config
-    keys: list[Any] = [*config["SECRET_KEY_FALLBACKS"], config["SECRET_KEY"]]
+    keys = (*config["SECRET_KEY_FALLBACKS"], config["SECRET_KEY"])
+    return _serializer(purpose, keys)
+
+
+@lru_cache(maxsize=32)
+def _serializer(purpose: str, keys: tuple[Any, ...]) -> URLSafeTimedSerializer:
+    # Built once per purpose and keys: building one serialises a sample payload.
     return URLSafeTimedSerializer(
-        keys, salt=f"followup.{purpose}", signer=_ClockedSigner
+        list(keys), salt=f"followup.{purpose}", signer=_ClockedSigner
     )
 
 
 def make_token(purpose: str, application_id: int) -> str:
     """A token for one purpose and one application."""
     return str(serializer_for(purpose).dumps({"a": application_id}))
+
+
+def make_tokens(application_id: int, *purposes: str) -> list[str]:
+    """A token for each purpose, all for one application.
+
+    They carry the same payload, serialised once; each is still signed with its
+    own purpose's salt and stamped on its own, so it opens only its own page and
+    expires after its own lifetime, exactly as `make_token`'s would.
+    """
+    serializers = [serializer_for(purpose) for purpose in purposes]
+    payload = serializers[0].dump_payload({"a": application_id})
+    return [
+        serializer.make_signer().sign(payload).decode("utf-8")
+        for serializer in serializers
+    ]
 
 
 def read_token(purpose: str, token: str) -> int:
@@ -115,11 +138,14 @@ def external_url(endpoint: str, **values: Any) -> str:
     """
     if endpoint not in LINKED_PAGES:
         raise ValueError(f"{endpoint} is not in LINKED_PAGES")
+    return _base_url_adapter().build(endpoint, values, force_external=True)
+
+
+def _base_url_adapter() -> MapAdapter:
     base = urlsplit(current_app.config["BASE_URL"])
-    adapter = current_app.url_map.bind(
+    return current_app.url_map.bind(
         base.netloc, script_name=base.path or "/", url_scheme=base.scheme
     )
-    return adapter.build(endpoint, values, force_external=True)
 
 
 def plan_url(application_id: int) -> str:
@@ -131,3 +157,18 @@ def unsubscribe_url(application_id: int) -> str:
     """The one-click unsubscribe link for one application."""
     token = make_token(UNSUBSCRIBE, application_id)
     return external_url("unsubscribe.confirm", token=token)
+
+
+def email_links(application_id: int) -> dict[str, str]:
+    """The plan page and unsubscribe links every candidate email carries.
+
+    The same links as `plan_url` and `unsubscribe_url`, made together.
+    """
+    plan, unsubscribe = make_tokens(application_id, PLAN_PAGE, UNSUBSCRIBE)
+    adapter = _base_url_adapter()
+    return {
+        "plan_url": adapter.build("plan.show", {"token": plan}, force_external=True),
+        "unsubscribe_url": adapter.build(
+            "unsubscribe.confirm", {"token": unsubscribe}, force_external=True
+        ),
+    }

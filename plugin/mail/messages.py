@@ -16,16 +16,16 @@ from email.errors import MessageError
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
+from functools import lru_cache
 
 from flask import current_app, g, render_template
-from flask_babel import force_locale
 
 from plugin import clock
 from plugin.config import firm_policy
 from plugin.config.policy import Policy
 from plugin.mail.coaching import context_for
 from plugin.mail.envelope import Envelope, envelope_of
-from plugin.mail.language import language_of, localized_context
+from plugin.mail.language import language_of, localized_context, speaking
 from plugin.mail.mime import HeaderValue, compose, header_lines, plain_address
 from plugin.mail.transport import (
     SMTP_TIMEOUT_SECONDS,
@@ -42,6 +42,7 @@ from plugin.models import OutboundEmail
 HEADER_TEXT_LIMIT = 200
 # Control, surrogate, private-use and unassigned code points never go in a header.
 _DROPPED_CATEGORIES = {"Cc", "Cs", "Co", "Cn"}
+_SPACE_RUNS = re.compile(r" {2,}")
 # Where `one_connection` keeps the SMTP connection a job shares, in its app context.
 _JOB_CONNECTION = "followup_smtp_connection"
 
@@ -65,7 +66,7 @@ def render_email(email: OutboundEmail) -> RenderedEmail:
 
     It speaks the candidate's language, and its subject comes from a template too.
     """
-    with force_locale(language_of(email.application.candidate)):
+    with speaking(language_of(email.application.candidate)):
         context = context_for(email)
         context["firm"] = firm_policy().firm
         context = localized_context(email.template, context)
@@ -79,12 +80,16 @@ def render_email(email: OutboundEmail) -> RenderedEmail:
 
 def header_text(value: str | None) -> str:
     """One clean line for a header: whitespace runs (CR, LF too) become one space."""
+    text = value or ""
+    if text.isascii() and text.isprintable():
+        # Nothing to normalise or drop, and no white space but the space.
+        return _SPACE_RUNS.sub(" ", text).strip()[:HEADER_TEXT_LIMIT]
     kept = "".join(
         " " if char.isspace() else char
-        for char in unicodedata.normalize("NFC", value or "")
+        for char in unicodedata.normalize("NFC", text)
         if char.isspace() or unicodedata.category(char) not in _DROPPED_CATEGORIES
     )
-    return re.sub(r" {2,}", " ", kept).strip()[:HEADER_TEXT_LIMIT]
+    return _SPACE_RUNS.sub(" ", kept).strip()[:HEADER_TEXT_LIMIT]
 
 
 def mailbox(name: str | None, address: str) -> Address:
@@ -105,7 +110,13 @@ def mailbox(name: str | None, address: str) -> Address:
 
 def sender_mailbox() -> Address:
     """MAIL_FROM as a header address."""
-    name, address = parseaddr(current_app.config["MAIL_FROM"])
+    return _mailbox_of(current_app.config["MAIL_FROM"])
+
+
+@lru_cache(maxsize=8)
+def _mailbox_of(mail_from: str) -> Address:
+    # Parsed once per setting, not once per message; an Address is immutable.
+    name, address = parseaddr(mail_from)
     return mailbox(name, address)
 
 
@@ -183,12 +194,18 @@ def job_timeout(emails: int = 1) -> int:
 
 def new_message_id(email_id: int) -> str:
     """A Message-ID unique to this email, on the sender's domain."""
-    domain = parseaddr(current_app.config["MAIL_FROM"])[1].rpartition("@")[2]
+    domain = _message_id_domain(current_app.config["MAIL_FROM"])
+    return f"<followup.{email_id}.{uuid.uuid4().hex}@{domain}>"
+
+
+@lru_cache(maxsize=8)
+def _message_id_domain(mail_from: str) -> str:
+    domain = parseaddr(mail_from)[1].rpartition("@")[2]
     try:
         domain = domain.encode("idna").decode("ascii")
     except UnicodeError:
         domain = ""
-    return f"<followup.{email_id}.{uuid.uuid4().hex}@{domain or 'localhost'}>"
+    return domain or "localhost"
 
 
 def _assemble(

@@ -16,7 +16,6 @@ import random
 import re
 import sys
 from collections.abc import Sequence
-from email import quoprimime
 from email.headerregistry import Address
 from email.policy import default
 
@@ -37,6 +36,12 @@ _ADDRESS_HEADERS = {"From", "To", "Reply-To"}
 _KEPT_WHOLE = {"List-Unsubscribe"}
 # The boundary `email.generator` makes: 15 "=", 19 digits, "==".
 _BOUNDARY_DIGITS = len(repr(sys.maxsize - 1))
+
+# Bytes quoted-printable writes as "=XX" (`quoprimime`'s body table): all but
+# printable ASCII other than "=", space, tab and line ends.
+_QP_UNSAFE = re.compile(rb"[^\t\n\r !-<>-~]+")
+_QP_QUOTED = [b"=%02X" % byte for byte in range(256)]
+_EQUALS = ord("=")
 
 # `set_content` adds this to a part that is the message, or its HTML alternative.
 _MIME_VERSION = b"MIME-Version: 1.0\n"
@@ -128,19 +133,61 @@ def _encode_text(body: str) -> tuple[str, bytes]:
     normal = b"\n".join(lines) + b"\n"
     if max((len(line) for line in lines), default=0) <= MAX_LINE:
         return ("7bit" if normal.isascii() else "8bit"), normal
+    # Quoted-printable encodes each line on its own: the first ten lines, encoded
+    # once, serve both to choose and as the start of the body.
+    escaped = _QP_UNSAFE.sub(_quoted_run, normal).split(b"\n")[:-1]
+    quoted = [_soft_broken(line) for line in escaped]
     sniff = b"\n".join(lines[:10]) + b"\n"
-    sniff_qp = quoprimime.body_encode(sniff.decode("latin-1"), MAX_LINE)
-    if len(sniff_qp) > len(binascii.b2a_base64(sniff)):
+    sniff_quoted = sum(len(line) + 1 for line in quoted[:10])
+    if sniff_quoted > len(binascii.b2a_base64(sniff)):
         step = MAX_LINE // 4 * 3
         encoded = b"".join(
             binascii.b2a_base64(normal[start : start + step])
             for start in range(0, len(normal), step)
         )
         return "base64", encoded
-    if len(lines) <= 10:
-        return "quoted-printable", sniff_qp.encode("ascii")
-    quoted = quoprimime.body_encode(normal.decode("latin-1"), MAX_LINE)
-    return "quoted-printable", quoted.encode("ascii")
+    return "quoted-printable", b"\n".join(quoted) + b"\n"
+
+
+def _soft_broken(line: bytes) -> bytes:
+    """A quoted line cut to MAX_LINE, exactly as `quoprimime.body_encode` cuts it.
+
+    That function also translates every character through a Python table; here
+    only the runs that need quoting are (`_QP_UNSAFE`), before the cut.
+    """
+    if len(line) <= MAX_LINE and not line.endswith((b" ", b"\t")):
+        return line  # most lines: nothing to cut, no white space to quote
+    pieces: list[bytes] = []
+    start, last_start = 0, len(line) - 1 - MAX_LINE
+    while start <= last_start:
+        stop = start + MAX_LINE - 1
+        # Never split an "=XX" sequence.
+        if line[stop - 2] == _EQUALS:
+            pieces.append(line[start : stop - 1])
+            start = stop - 2
+        elif line[stop - 1] == _EQUALS:
+            pieces.append(line[start:stop])
+            start = stop - 1
+        else:
+            pieces.append(line[start:stop] + b"=")
+            start = stop
+    if line and line[-1] in b" \t":  # white space ending a line is quoted
+        room = start - last_start
+        space = line[-1:]
+        if room >= 3:
+            end = _QP_QUOTED[line[-1]]
+        elif room == 2:
+            end = space + b"=\n"
+        else:
+            end = b"=\n" + _QP_QUOTED[line[-1]]
+        pieces.append(line[start:-1] + end)
+    else:
+        pieces.append(line[start:])
+    return b"\n".join(pieces)
+
+
+def _quoted_run(found: re.Match[bytes]) -> bytes:
+    return b"".join(_QP_QUOTED[byte] for byte in found[0])
 
 
 def _boundary(text: bytes) -> str:
@@ -148,8 +195,19 @@ def _boundary(text: bytes) -> str:
     token = random.randrange(sys.maxsize)
     boundary = "=" * 15 + f"{token:0{_BOUNDARY_DIGITS}d}" + "=="
     chosen, counter = boundary, 0
-    while re.search(
-        b"^--" + re.escape(chosen.encode("ascii")) + b"(--)?$", text, re.MULTILINE
-    ):
+    while _has_boundary_line(text, chosen):
         chosen, counter = f"{boundary}.{counter}", counter + 1
     return chosen
+
+
+def _has_boundary_line(text: bytes, boundary: str) -> bool:
+    """True when a line of `text` is `--boundary` or `--boundary--`.
+
+    A boundary is random: it is almost never in the text at all, which a substring
+    test says without compiling a pattern for it.
+    """
+    delimiter = b"--" + boundary.encode("ascii")
+    if delimiter not in text:
+        return False
+    line = b"^" + re.escape(delimiter) + b"(--)?$"
+    return re.search(line, text, re.MULTILINE) is not None

@@ -16,11 +16,14 @@ from flask import Flask
 from flask_babel import get_locale, gettext
 from markupsafe import Markup, escape
 
-from plugin.mail.language import long_date, page_date, weekday
+from plugin.mail.language import install_translations, long_date, page_date, weekday
 
 _ENGLISH = Locale("en")
 # A placeholder the candidate fills in: "[one result they said matters most]".
 PLACEHOLDER = re.compile(r"\[[^\[\]\n]+\]")
+# Filled with text already escaped.
+_PARAGRAPH = '<p style="margin:0 0 12px 0;">{}</p>'
+_PLACEHOLDER_MARK = '<span style="background:#fff3c4;">{}</span>'
 
 
 def init_app(app: Flask) -> None:
@@ -30,6 +33,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["page_date"] = page_date
     app.jinja_env.filters["weekday"] = weekday
     app.jinja_env.filters["draft_html"] = draft_html
+    install_translations(app)  # after Flask-Babel's, which it replaces
 
 
 def local_time(moment: datetime) -> str:
@@ -51,20 +55,18 @@ def local_time(moment: datetime) -> str:
 def draft_html(body: str) -> Markup:
     """A draft's text as e-mail HTML: paragraphs, line breaks, placeholders marked."""
     paragraphs = [p for p in re.split(r"\n\s*\n", body.strip()) if p.strip()]
-    return Markup("\n").join(
-        Markup('<p style="margin:0 0 12px 0;">{}</p>').format(_marked(paragraph))
-        for paragraph in paragraphs
-    )
+    # Built as plain text from escaped pieces: Markup's own format and join escape
+    # every argument again, a dozen times a draft.
+    return Markup("\n".join(_PARAGRAPH.format(_marked(p)) for p in paragraphs))
 
 
-def _marked(paragraph: str) -> Markup:
-    pieces: list[Markup] = []
+def _marked(paragraph: str) -> str:
+    """The paragraph escaped, its placeholders marked, its line breaks kept."""
+    pieces: list[str] = []
     last = 0
     for found in PLACEHOLDER.finditer(paragraph):
         pieces.append(escape(paragraph[last : found.start()]))
-        pieces.append(
-            Markup('<span style="background:#fff3c4;">{}</span>').format(found[0])
-        )
+        pieces.append(_PLACEHOLDER_MARK.format(escape(found[0])))
         last = found.end()
     pieces.append(escape(paragraph[last:]))
-    return Markup("").join(pieces).replace("\n", Markup("<br>\n"))
+    return "".join(pieces).replace("\n", "<br>\n")

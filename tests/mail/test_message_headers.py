@@ -15,6 +15,8 @@ from plugin.mail.transport import UnbuildableMessageError
         ("Dana\u2028Okafor\t\x00", "Dana Okafor"),
         ("Zoë \ud800 O'Hara", "Zoë O'Hara"),
         ("  Ana   María ", "Ana María"),
+        ("  Dana   Okafor ", "Dana Okafor"),
+        ("Dana\x7fOkafor\x1b", "DanaOkafor"),
         (None, ""),
     ],
 )

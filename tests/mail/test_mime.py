@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import sys
 from email import message_from_bytes
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -107,6 +108,58 @@ def test_any_names_subjects_and_bodies_come_out_the_same(
     random.seed(7)
 
     assert written_directly(headers, text, html) == theirs
+
+
+# Lines that quoted-printable must break: spaces, tabs and "=" land at the breaks.
+LONG_QUOTED_LINES = st.lists(
+    st.text(alphabet="a =\té", min_size=60, max_size=170), min_size=1, max_size=14
+).map("\n".join)
+
+
+@given(text=LONG_QUOTED_LINES, with_html=st.booleans())
+def test_long_lines_are_quoted_as_the_email_package_quotes_them(text, with_html):
+    html = f"<p>{text}</p>" if with_html else None
+
+    theirs, ours = both(headers_for("Dana", "Hi"), text, html)
+
+    assert ours == theirs
+
+
+# Lines whose quoted-printable breaks fall on each special case: white space at
+# the end with room for "=20", for a soft break, or neither; "=XX" across a break;
+# one character either side of the longest line.
+EDGE_LINES = [
+    "a" * (length - 1) + end
+    for length in (76, 77, 78, 79, 153, 154, 155, 156)
+    for end in " \t"
+] + ["a" * at + mark + "a" * 90 for at in range(72, 79) for mark in "=é"]
+EDGE_LINES += ["a" * length for length in (78, 79, 80)]
+
+
+@pytest.mark.parametrize("line", EDGE_LINES)
+def test_each_break_of_a_quoted_line_is_the_email_packages(line):
+    theirs, ours = both(headers_for("Dana", "Hi"), f"Hi\n{line}\nBye\n", None)
+
+    assert ours == theirs
+
+
+def first_boundary(seed: int) -> str:
+    """The boundary both ways start from after `random.seed(seed)`."""
+    random.seed(seed)
+    return "=" * 15 + f"{random.randrange(sys.maxsize):019d}" + "=="
+
+
+@pytest.mark.parametrize("line", ["--{}", "--{}--", "Hi --{}"])
+def test_a_body_holding_the_boundary_gets_another(line):
+    boundary = first_boundary(7)
+    text = "Hi\n" + line.format(boundary) + "\n"
+
+    theirs, ours = both(headers_for("Dana", "Hi"), text, "<p>Hi</p>\n")
+
+    assert ours == theirs
+    kept = line.startswith("Hi")  # not a line of its own: no clash
+    assert (f'boundary="{boundary}"'.encode() in ours) is kept
+    assert (f'boundary="{boundary}.0"'.encode() in ours) is not kept
 
 
 def test_list_unsubscribe_stays_one_url_on_its_line():

@@ -14,7 +14,8 @@ from flask_babel import force_locale, gettext
 from markupsafe import Markup
 
 from plugin import clock
-from plugin.mail.language import localized_context
+from plugin.mail.drafts import Draft
+from plugin.mail.language import localized_context, speaking
 from plugin.models.notes import DISCUSSED_MAX
 from plugin.operations.template_check import sample_email_context
 from tests.support.candidate import first_email, link_path, page_text
@@ -107,6 +108,29 @@ def test_each_email_renders_in_spanish_with_no_english_left(app, name, changes):
         assert left == [], (part, left)
         assert "{{" not in spanish[part] and "None" not in spanish[part]
     assert "12 Harbour Road, Portland, ME 04101" in spanish["text"]
+
+
+def test_imported_macros_speak_each_emails_language_in_turn(app):
+    # The draft macro is imported, so it translates with the templates' globals.
+    template = app.jinja_env.from_string(
+        '{% from "email/_draft.txt" import draft_block %}{{ draft_block(draft, "") }}'
+    )
+    draft = Draft(to_name="Lee Park", subject="Hola", body="Gracias.")
+    rendered = []
+    with app.test_request_context():
+        for language in ("es", "en", "es"):
+            with speaking(language):
+                rendered.append(template.render(draft=draft))
+        with force_locale("es"):  # outside `speaking`: Flask-Babel's locale
+            rendered.append(template.render(draft=draft))
+
+    ends = [text.splitlines()[-1] for text in rendered]
+    assert ends == [
+        "---- fin del borrador ----",
+        "---- end of draft ----",
+        "---- fin del borrador ----",
+        "---- fin del borrador ----",
+    ]
 
 
 def test_plurals_follow_the_count_in_both_languages(app):

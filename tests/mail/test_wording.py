@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from flask_babel import force_locale
+from markupsafe import Markup
 
 from plugin.mail.drafts import as_phrase, as_sentence, mailto, salutation_name
 from plugin.mail.language import long_date
@@ -39,6 +40,22 @@ def test_a_draft_in_html_is_escaped_and_its_placeholders_marked():
     assert "&lt;b&gt;Lee&lt;/b&gt;" in rendered and "<b>" not in rendered
     assert '<span style="background:#fff3c4;">[the team]</span>' in rendered
     assert rendered.count("<p ") == 2 and "<br>" in rendered
+
+
+def test_a_draft_in_html_is_exactly_its_escaped_paragraphs():
+    body = "Hi <Lee> & co,\n\n[one & <two>] here\nnext [x]\n \n\n\nBye [\n]"
+
+    rendered = draft_html(body)
+
+    paragraph = '<p style="margin:0 0 12px 0;">'
+    mark = '<span style="background:#fff3c4;">'
+    assert isinstance(rendered, Markup)
+    assert rendered == (
+        f"{paragraph}Hi &lt;Lee&gt; &amp; co,</p>\n"
+        f"{paragraph}{mark}[one &amp; &lt;two&gt;]</span> here<br>\n"
+        f"next {mark}[x]</span></p>\n"
+        f"{paragraph}Bye [<br>\n]</p>"
+    )
 
 
 @pytest.mark.parametrize(
