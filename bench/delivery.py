@@ -1,13 +1,15 @@
 """Benchmark: delivering N due thank-yous against a bare smtplib loop.
 
-    python -m bench.delivery [--emails 300] [--pairs 3]
+    python -m bench.delivery [--emails 300] [--pairs 3] [--rounds 1] [--interviewers 1]
 
-One set of N due thank-yous (N candidates, one email each) is built once. A is our
-delivery: `deliver_emails` in jobs of 20, as the tick queues them, run in this
-process (the jobs' own work, not RQ's). B sends the very same rendered messages
-with a bare smtplib loop: B1 over one connection, B2 opening a connection per
-message. The SMTP server is aiosmtpd's sink in its own process on loopback. After
-each A run the rows are put back to "pending", so every run sends the same N.
+One set of due thank-yous (N candidates, one each) is built once. With --rounds R
+and --interviewers K, each candidate had R rounds that day, each with K interviewers:
+R thank-yous each, every one loading all the rounds. A is our delivery:
+`deliver_emails` in jobs of 20, as the tick queues them, run in this process (the
+jobs' own work, not RQ's). B sends the very same rendered messages with a bare
+smtplib loop: B1 over one connection, B2 opening a connection per message. The SMTP
+server is aiosmtpd's sink in its own process on loopback. After each A run the rows
+are put back to "pending", so every run sends the same emails.
 
 Uses BENCH_DATABASE_URL (emptied) and no Redis. Not run in CI.
 """
@@ -65,7 +67,7 @@ def main() -> None:
             }
             app = create_app(settings)
             with app.app_context(), clock.frozen_at(DUE):
-                ids = _due_emails(args.emails)
+                ids = _due_emails(args.emails, args.rounds, args.interviewers)
                 payloads = _rendered(ids)
                 print(f"{len(ids)} due thank-yous; sending each run", flush=True)
                 ours = lambda: _ours(ids)  # noqa: E731
@@ -94,21 +96,37 @@ def _start_sink(port: int) -> subprocess.Popen[bytes]:
     raise SystemExit("the sink SMTP server did not start")
 
 
-def _due_emails(count: int) -> list[int]:
-    """Process `count` events, then claim their thank-yous: pending outbox rows."""
+def _due_emails(count: int, rounds: int = 1, interviewers: int = 1) -> list[int]:
+    """Process each candidate's events, then claim the thank-yous: pending rows."""
     rebuild_schema()
+    panel = [
+        {"name": f"Interviewer {k}", "email": f"i{k}@acme.example", "title": "Lead"}
+        for k in range(interviewers)
+    ]
     for number in range(count):
-        event = numbered_event(number, **{"data.application.recruiter": DELETE})
-        row = InboxEvent(
-            source="standard",
-            delivery_id=f"bench-{number}",
-            event_type="interview.scheduled",
-            raw_body=json.dumps(event).encode(),
-        )
-        db.session.add(row)
-        db.session.commit()
-        process_inbox_event(row.id)
-    claim_due_touchpoints(DUE, limit=count)
+        for round_number in range(rounds):
+            # The last round as in the example event; the others two hours apart.
+            hour = 14 - 2 * (rounds - 1 - round_number)
+            event = numbered_event(
+                number,
+                **{
+                    "data.application.recruiter": DELETE,
+                    "data.interview.id": f"i-{number}-{round_number}",
+                    "data.interview.starts_at": f"2026-12-01T{hour:02d}:00:00-06:00",
+                    "data.interview.ends_at": f"2026-12-01T{hour + 1:02d}:00:00-06:00",
+                    "data.interview.interviewers": panel,
+                },
+            )
+            row = InboxEvent(
+                source="standard",
+                delivery_id=f"bench-{number}-{round_number}",
+                event_type="interview.scheduled",
+                raw_body=json.dumps(event).encode(),
+            )
+            db.session.add(row)
+            db.session.commit()
+            process_inbox_event(row.id)
+    claim_due_touchpoints(DUE, limit=count * rounds)
     db.session.commit()
     return list(db.session.scalars(select(OutboundEmail.id).order_by(OutboundEmail.id)))
 
@@ -183,6 +201,8 @@ def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--emails", type=int, default=300)
     parser.add_argument("--pairs", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=1)
+    parser.add_argument("--interviewers", type=int, default=1)
     return parser.parse_args()
 
 

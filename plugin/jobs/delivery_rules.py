@@ -11,7 +11,8 @@ from datetime import datetime
 from functools import cache
 
 from sqlalchemy import BindParameter, Select, bindparam, exists, select
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm.attributes import set_committed_value
 
 from plugin import clock
 from plugin.cadence.send import Action, SendDecision, decide_send
@@ -24,20 +25,22 @@ from plugin.models import (
     EmailStatus,
     Interview,
     OutboundEmail,
+    Touchpoint,
     TouchpointStatus,
 )
 from plugin.operations.planning import facts_for, last_coaching_at
 from plugin.operations.suppressions import address_hashes, listed
 
-# Loaded with the email in its one locked query: its step, application, candidate,
-# recruiter, panels, and the application's other steps.
+# Loaded with the email in its one locked query: its application, candidate,
+# recruiter and panels. The application's steps come in a statement of their own
+# (`_steps_of`), the email's own step among them: joined here too, every step would
+# come once per interviewer of every round, 90 rows for three rounds of three, and
+# the ORM reads each row.
 _APPLICATION = contains_eager(OutboundEmail.application)
 EVERYTHING_AN_EMAIL_READS = (
-    joinedload(OutboundEmail.touchpoint),
     _APPLICATION.contains_eager(Application.candidate),
     _APPLICATION.joinedload(Application.recruiter),
     _APPLICATION.joinedload(Application.interviews).joinedload(Interview.interviewers),
-    _APPLICATION.joinedload(Application.touchpoints),
 )
 
 
@@ -59,7 +62,7 @@ def lock_for_candidate(email_id: int) -> tuple[OutboundEmail, ReadAfterLock] | N
     So what another worker may have committed while we waited (a claim of this
     very email, on a re-run; a claim of another email to this candidate) is read
     in the next statement: whether the email is still pending, the spacing, and
-    the suppression list.
+    the suppression list. The application's steps are read last.
     """
     email = (
         db.session.scalars(_lock_and_load(), {"email_id": email_id})
@@ -79,6 +82,9 @@ def lock_for_candidate(email_id: int) -> tuple[OutboundEmail, ReadAfterLock] | N
     ).one()
     if not still_pending:
         return None
+    application = email.application
+    steps = db.session.scalars(_steps_of(), {"application_id": application.id})
+    set_committed_value(application, "touchpoints", list(steps))
     return email, ReadAfterLock(bool(on_the_list), last_coaching)
 
 
@@ -96,6 +102,17 @@ def _lock_and_load() -> Select[tuple[OutboundEmail]]:
         .where(OutboundEmail.id == bindparam("email_id"))
         .options(*EVERYTHING_AN_EMAIL_READS)
         .with_for_update(of=Candidate)
+        .execution_options(populate_existing=True)
+    )
+
+
+@cache
+def _steps_of() -> Select[tuple[Touchpoint]]:
+    """An application's steps, in the order of `Application.touchpoints`."""
+    return (
+        select(Touchpoint)
+        .where(Touchpoint.application_id == bindparam("application_id"))
+        .order_by(Touchpoint.id)
         .execution_options(populate_existing=True)
     )
 
