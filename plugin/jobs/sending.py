@@ -106,31 +106,11 @@ def send_row(row: Sendable, message: Envelope, **claimed: object) -> SendResult:
 def mark_sent(row: Sendable, at: datetime) -> None:
     """Record on the row that the server took the message at `at`; caller commits.
 
-    One UPDATE, run now, and the loaded row set to match: leaving the change to the
-    session's flush cost more CPU than the statement itself.
+    Written now, not left to the session's flush: the flush's bookkeeping cost more
+    CPU than the statement itself.
     """
-    written = {"status": SENT, "sent_at": at, "last_error": None}
-    written["attempts"] = row.attempts + 1
-    parameters = {f"new_{name}": value for name, value in written.items()}
-    db.session.execute(_sent_statement(type(row)), {"row_id": row.id, **parameters})
-    for name, value in written.items():
-        set_committed_value(row, name, value)
-
-
-def _sent_statement(model: type[Sendable]) -> Update:
-    """The UPDATE of `mark_sent` for one kind of row, built once."""
-    if model.__name__ not in _SENT_UPDATES:
-        table = cast(Table, model.__table__)
-        names = ("status", "sent_at", "last_error", "attempts")
-        _SENT_UPDATES[model.__name__] = (
-            update(table)
-            .where(table.c.id == bindparam("row_id"))
-            .values({name: bindparam(f"new_{name}") for name in names})
-        )
-    return _SENT_UPDATES[model.__name__]
-
-
-_SENT_UPDATES: dict[str, Update] = {}
+    sent = {"status": SENT, "sent_at": at, "last_error": None}
+    _update_row(row, {**sent, "attempts": row.attempts + 1})
 
 
 def fail(row: Sendable, reason: str) -> SendResult:
@@ -149,38 +129,43 @@ def claim_for(row: Sendable, message_id: str, **values: object) -> Claim:
             "sending_started_at": clock.now(),
             **values,
         }
-        statement = _claim_statement(type(row), tuple(committed))
-        claimed = rows_changed(
-            statement,
-            {"row_id": row.id, **{f"new_{k}": v for k, v in committed.items()}},
-        )
-        # The row is ours now: keep what is loaded, and note what was written.
+        claimed = _update_row(row, committed, while_pending=True)
+        # The row is ours now: keep what is loaded (it was set to what was written).
         commit_keeping_loaded()
-        if claimed == 1:
-            for name, value in committed.items():
-                set_committed_value(row, name, value)
-        return claimed == 1
+        return claimed
 
     return claim
 
 
-def _claim_statement(model: type[Sendable], names: tuple[str, ...]) -> Update:
-    """The claim's UPDATE for one kind of row, built once (its parameters vary).
+def _update_row(
+    row: Sendable, values: dict[str, object], *, while_pending: bool = False
+) -> bool:
+    """UPDATE `values` on the row now (only while pending, if asked); True if it
+    changed, and then the loaded row is set to match.
 
-    Building it, and its cache key, for every email cost more than running it.
+    Each statement is built once per kind of row and set of columns: building it,
+    and its cache key, for every email cost more than running it.
     """
-    key = (model.__name__, names)
-    if key not in _CLAIMS:
-        table = cast(Table, model.__table__)
-        _CLAIMS[key] = (
+    key = (type(row).__name__, tuple(values), while_pending)
+    if key not in _UPDATES:
+        table = cast(Table, type(row).__table__)
+        statement = (
             update(table)
-            .where(table.c.id == bindparam("row_id"), table.c.status == PENDING)
-            .values({name: bindparam(f"new_{name}") for name in names})
+            .where(table.c.id == bindparam("row_id"))
+            .values({name: bindparam(f"new_{name}") for name in values})
         )
-    return _CLAIMS[key]
+        if while_pending:
+            statement = statement.where(table.c.status == PENDING)
+        _UPDATES[key] = statement
+    parameters = {f"new_{name}": value for name, value in values.items()}
+    if rows_changed(_UPDATES[key], {"row_id": row.id, **parameters}) != 1:
+        return False
+    for name, value in values.items():
+        set_committed_value(row, name, value)
+    return True
 
 
-_CLAIMS: dict[tuple[str, tuple[str, ...]], Update] = {}
+_UPDATES: dict[tuple[str, tuple[str, ...], bool], Update] = {}
 
 
 def report_problem(
